@@ -1,0 +1,121 @@
+"""Check backprop against central finite differences, for Values and Tensors alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+
+class GradcheckError(AssertionError):
+    """The analytic gradient of some input disagrees with finite differences."""
+
+
+def _as_list(inputs: Any) -> list:
+    if isinstance(inputs, (list, tuple)):
+        return list(inputs)
+    return [inputs]
+
+
+def _is_tensor(x: Any) -> bool:
+    return isinstance(getattr(x, "data", None), np.ndarray)
+
+
+def _scalar_output(out: Any, weights: dict) -> Any:
+    """Reduce a non-scalar Tensor output to a scalar with fixed random weights (a VJP check)."""
+    if _is_tensor(out) and out.data.size != 1:
+        key = out.data.shape
+        if key not in weights:
+            weights[key] = np.random.default_rng(0).standard_normal(key)
+        return (out * weights[key]).sum()
+    return out
+
+
+def _output_number(out: Any) -> float:
+    return float(out.data.reshape(()) if _is_tensor(out) else out.data)
+
+
+def gradcheck(
+    f: Callable[..., Any],
+    inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> bool:
+    """Compare the grads backprop gives with central finite differences of ``f``.
+
+    ``inputs`` is a Value, a Tensor, or a sequence of them; ``f(*inputs)`` must return a
+    scalar (a non-scalar Tensor output is checked through a fixed random weighted sum).
+    Each input element x gets the estimate (f(x + eps) - f(x - eps)) / (2 eps); it passes
+    when ``|analytic - numeric| <= atol + rtol * |numeric|``. Tensors must be float64.
+
+    Returns True, or raises ``GradcheckError`` listing the worst error of every input.
+    """
+    xs = _as_list(inputs)
+    for i, x in enumerate(xs):
+        if _is_tensor(x) and x.data.dtype != np.float64:
+            raise TypeError(f"gradcheck needs float64 tensors for accuracy; input {i} is {x.data.dtype}")
+        if not (_is_tensor(x) or isinstance(getattr(x, "data", None), float)):
+            raise TypeError(f"gradcheck inputs must be Values or Tensors, input {i} is {type(x).__name__}")
+
+    weights: dict = {}
+    for x in xs:
+        x.grad = None if _is_tensor(x) else 0.0
+    out = _scalar_output(f(*xs), weights)
+    out.backward()
+    analytic = [np.zeros(np.shape(x.data)) if x.grad is None else np.array(x.grad, dtype=np.float64) for x in xs]
+
+    numerics = numerical_grads(f, xs, eps, _weights=weights)
+    report = []
+    failed = False
+    for i in range(len(xs)):
+        numeric = np.asarray(numerics[i], dtype=np.float64)
+        error = np.abs(analytic[i] - numeric)
+        allowed = atol + rtol * np.abs(numeric)
+        worst = int(np.argmax(error - allowed)) if error.size else 0
+        ok = bool(np.all(error <= allowed)) and bool(np.all(np.isfinite(analytic[i])))
+        failed |= not ok
+        if error.size:
+            a, n, e = analytic[i].reshape(-1)[worst], numeric.reshape(-1)[worst], error.reshape(-1)[worst]
+            report.append(f"input {i}: worst abs error {e:.3g} (analytic {a:.10g}, numeric {n:.10g}){'' if ok else '  <-- FAIL'}")
+    if failed:
+        raise GradcheckError("gradient check failed:\n" + "\n".join(report))
+    return True
+
+
+def numerical_grads(f: Callable[..., Any], inputs: Any, eps: float = 1e-6, _weights: dict | None = None) -> list:
+    """Central-difference estimates of d f / d input for each input (a float or an array each).
+
+    Inputs are perturbed in place and restored. A non-scalar Tensor output is reduced with
+    the same fixed random weights that ``gradcheck`` uses.
+    """
+    xs = _as_list(inputs)
+    weights = {} if _weights is None else _weights
+
+    def evaluate() -> float:
+        return _output_number(_scalar_output(f(*xs), weights))
+
+    grads = []
+    for x in xs:
+        if _is_tensor(x):
+            g = np.zeros(x.data.shape, dtype=np.float64)
+            flat = x.data.reshape(-1)  # a view: writing it perturbs the input in place
+            for k in range(flat.size):
+                original = flat[k]
+                flat[k] = original + eps
+                plus = evaluate()
+                flat[k] = original - eps
+                minus = evaluate()
+                flat[k] = original
+                g.reshape(-1)[k] = (plus - minus) / (2 * eps)
+            grads.append(g)
+        else:
+            original = x.data
+            x.data = original + eps
+            plus = evaluate()
+            x.data = original - eps
+            minus = evaluate()
+            x.data = original
+            grads.append((plus - minus) / (2 * eps))
+    return grads

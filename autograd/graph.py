@@ -1,0 +1,62 @@
+"""What both engines share: walking a computation graph and the record of one backprop step.
+
+A node of either engine (``Value`` or ``Tensor``) offers the same small interface, which
+``backward``, ``backward_steps`` and ``viz`` rely on:
+
+- ``_children``: a tuple of the nodes it was computed from (order kept, repeats kept:
+  ``a + a`` has two edges to ``a``);
+- ``_op``: the name of the op that made it ("" for a leaf);
+- ``label``, ``data`` and ``grad``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+def topological_order(root: Any) -> list:
+    """Return every node reachable from ``root``, each after all of its children.
+
+    Iterative depth-first search, so a chain of a million nodes needs no recursion.
+    Reversing the list gives the order in which backprop visits the nodes.
+    """
+    order = []
+    visited = set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        # Pushed in reverse so the first child is finished first, as a recursive walk would.
+        for child in reversed(node._children):
+            if id(child) not in visited:
+                stack.append((child, False))
+    return order
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One node's turn in backprop: the chain rule applied to each of its inputs.
+
+    ``contributions[i] == local_grads[i] * upstream`` is what was added to
+    ``children[i].grad``. For tensors a local derivative is a Jacobian, which is never
+    built; there ``local_grads[i]`` is a short description of the rule and the
+    contribution is the vector-Jacobian product actually added.
+    """
+
+    index: int
+    node: Any
+    upstream: Any
+    children: tuple
+    local_grads: tuple
+    contributions: tuple
+
+    def __repr__(self) -> str:
+        name = self.node.label or self.node._op or "leaf"
+        return f"BackwardStep({self.index}: {name}, upstream={self.upstream!r}, inputs={len(self.children)})"
