@@ -1,0 +1,307 @@
+"""The scalar engine: every op against finite differences and PyTorch, graph edge cases, bad input."""
+
+import math
+
+import pytest
+
+import autograd
+from autograd import AnomalyError, GradcheckError, Value, detect_anomaly, gradcheck, no_grad
+
+# ---------------------------------------------------------------------------- the op table
+# Each case: name, function of Values, points at which to check it (away from kinks and poles).
+UNARY_CASES = [
+    ("neg", lambda a: -a, [-1.5, 0.3, 2.0]),
+    ("exp", lambda a: a.exp(), [-2.0, 0.0, 1.7]),
+    ("log", lambda a: a.log(), [0.2, 1.0, 7.5]),
+    ("sqrt", lambda a: a.sqrt(), [0.3, 1.0, 9.0]),
+    ("tanh", lambda a: a.tanh(), [-2.0, 0.1, 1.2]),
+    ("sigmoid", lambda a: a.sigmoid(), [-3.0, 0.0, 2.5]),
+    ("relu", lambda a: a.relu(), [-1.0, 0.5, 3.0]),
+    ("leaky_relu", lambda a: a.leaky_relu(0.1), [-1.0, 0.5, 3.0]),
+    ("elu", lambda a: a.elu(1.5), [-1.0, 0.5, 3.0]),
+    ("abs", lambda a: a.abs(), [-1.3, 0.4, 2.0]),
+    ("pow_int", lambda a: a**3, [-1.2, 0.5, 2.0]),
+    ("pow_neg", lambda a: a**-2, [-1.2, 0.5, 2.0]),
+    ("pow_frac", lambda a: a**0.5, [0.3, 1.0, 4.0]),
+    ("rpow", lambda a: 2**a, [-1.0, 0.0, 3.0]),
+    ("radd", lambda a: 3 + a, [-1.0, 2.0]),
+    ("rsub", lambda a: 3 - a, [-1.0, 2.0]),
+    ("rmul", lambda a: 3 * a, [-1.0, 2.0]),
+    ("rtruediv", lambda a: 3 / a, [-1.0, 2.0]),
+    ("square_by_mul", lambda a: a * a, [-1.0, 2.0]),
+    ("double_by_add", lambda a: a + a, [-1.0, 2.0]),
+    ("diamond", lambda a: (lambda b: b * b)(a + a), [-1.0, 0.7]),
+    ("identity", lambda a: a.identity() * 2.0, [1.0]),
+]
+
+BINARY_CASES = [
+    ("add", lambda a, b: a + b, [(1.0, -2.0), (0.3, 0.4)]),
+    ("sub", lambda a, b: a - b, [(1.0, -2.0), (0.3, 0.4)]),
+    ("mul", lambda a, b: a * b, [(1.0, -2.0), (0.3, 0.4)]),
+    ("div", lambda a, b: a / b, [(1.0, -2.0), (0.3, 0.4)]),
+    ("pow_values", lambda a, b: a**b, [(1.5, -2.0), (0.3, 0.4), (2.0, 3.0)]),
+    ("neuron", lambda w, x: (w * x + 0.5).tanh(), [(0.8, -1.1), (-2.0, 0.3)]),
+    ("max", lambda a, b: autograd.max([a, b, 0.1]), [(1.0, -2.0), (-1.0, 0.5)]),
+    ("logsumexp", lambda a, b: autograd.logsumexp([a, b, 1.0]), [(1.0, -2.0), (3.0, 0.5)]),
+    ("softmax", lambda a, b: autograd.softmax([a, b, 1.0])[0] * 2 + autograd.softmax([a, b, 1.0])[1], [(1.0, -2.0)]),
+    ("log_softmax", lambda a, b: autograd.log_softmax([a, b, 1.0])[1] - autograd.log_softmax([a, b])[0], [(0.2, -1.0)]),
+]
+
+
+@pytest.mark.parametrize("name,f,points", UNARY_CASES, ids=[c[0] for c in UNARY_CASES])
+def test_unary_op_matches_finite_differences(name, f, points):
+    for x in points:
+        assert gradcheck(f, [Value(x)], atol=1e-7, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name,f,points", BINARY_CASES, ids=[c[0] for c in BINARY_CASES])
+def test_binary_op_matches_finite_differences(name, f, points):
+    for x, y in points:
+        assert gradcheck(f, [Value(x), Value(y)], atol=1e-7, rtol=1e-6)
+
+
+def test_gradcheck_catches_a_wrong_rule():
+    class WrongValue(Value):
+        __slots__ = ()
+
+        def tanh(self):
+            t = math.tanh(self.data)
+            return Value._from_op(t, (self,), (1.0 - t,), "tanh")  # should be 1 - t²
+
+    with pytest.raises(GradcheckError, match="input 0"):
+        gradcheck(lambda a: a.tanh(), [WrongValue(0.8)])
+
+
+# ---------------------------------------------------------------------------- against PyTorch
+def _torch_twin(torch, f_torch, xs):
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    out = f_torch(*ts)
+    out.backward()
+    return out.item(), [t.grad.item() for t in ts]
+
+
+TORCH_CASES = [
+    ("neuron", lambda w1, w2, b: (w1 * 2.0 + w2 * -3.0 + b).tanh(), [0.4, -0.7, 0.1]),
+    ("mix", lambda a, b, c: (a * b).exp() / (c**2 + 1) - (a / c).sigmoid() + abs(b) ** 1.5, [0.4, -0.7, 1.3]),
+    ("activations", lambda a, b, c: a.relu() + b.leaky_relu(0.2) + c.elu(0.7) + (a * c).log(), [0.4, -0.7, 1.3]),
+    ("pow", lambda a, b, c: a**b + 2**c - (b**2).sqrt(), [0.4, -0.7, 1.3]),
+    ("reuse", lambda a, b, c: (lambda d: d * d + d / a)(a * b + c), [0.4, -0.7, 1.3]),
+]
+
+
+def _torch_version(torch, name):
+    F = torch.nn.functional
+    return {
+        "neuron": lambda w1, w2, b: (w1 * 2.0 + w2 * -3.0 + b).tanh(),
+        "mix": lambda a, b, c: (a * b).exp() / (c**2 + 1) - torch.sigmoid(a / c) + abs(b) ** 1.5,
+        "activations": lambda a, b, c: F.relu(a) + F.leaky_relu(b, 0.2) + F.elu(c, 0.7) + torch.log(a * c),
+        "pow": lambda a, b, c: a**b + 2**c - torch.sqrt(b**2),
+        "reuse": lambda a, b, c: (lambda d: d * d + d / a)(a * b + c),
+    }[name]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name,f,xs", TORCH_CASES, ids=[c[0] for c in TORCH_CASES])
+def test_matches_pytorch(torch, name, f, xs):
+    values = [Value(x) for x in xs]
+    out = f(*values)
+    out.backward()
+    expected_out, expected_grads = _torch_twin(torch, _torch_version(torch, name), xs)
+    assert out.data == pytest.approx(expected_out, abs=1e-12)
+    for v, g in zip(values, expected_grads):
+        assert v.grad == pytest.approx(g, abs=1e-12)
+
+
+@pytest.mark.torch
+def test_softmax_family_matches_pytorch(torch):
+    xs = [1.5, -0.3, 0.8, 2.2]
+    values = [Value(x) for x in xs]
+    weights = [0.3, -1.2, 2.0, 0.7]
+    out = sum(w * p for w, p in zip(weights, autograd.softmax(values)))
+    out = out + sum(w * p for w, p in zip(weights, autograd.log_softmax(values)))
+    out = out + autograd.logsumexp(values) * 0.5
+    out.backward()
+    t = torch.tensor(xs, requires_grad=True)
+    w = torch.tensor(weights)
+    expected = (w * torch.softmax(t, 0)).sum() + (w * torch.log_softmax(t, 0)).sum() + 0.5 * torch.logsumexp(t, 0)
+    expected.backward()
+    assert out.data == pytest.approx(expected.item(), abs=1e-12)
+    for v, g in zip(values, t.grad.tolist()):
+        assert v.grad == pytest.approx(g, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------- graph structure
+def test_children_are_an_ordered_tuple_with_repeats():
+    a = Value(2.0, label="a")
+    b = a + a
+    assert b._children == (a, a)
+    b.backward()
+    assert a.grad == 2.0
+    c = Value(3.0) - a
+    assert c._children[1] is a and c._op == "-"
+
+
+def test_repr_is_short():
+    assert repr(Value(1.5, label="w")) == "Value(data=1.5, grad=0, label='w')"
+
+
+def test_leaf_grads_accumulate_and_intermediate_grads_are_recomputed():
+    a = Value(3.0)
+    b = a * a  # intermediate
+    c = b + 1.0
+    c.backward()
+    assert a.grad == 6.0 and b.grad == 1.0
+    c.backward()
+    assert a.grad == 12.0  # leaf accumulates, as in PyTorch
+    assert b.grad == 1.0  # intermediate recomputed, not piled up
+    a.grad = 0.0
+    c.backward()
+    assert a.grad == 6.0
+
+
+def test_zero_grad_clears_the_whole_graph():
+    a = Value(3.0)
+    c = (a * a).exp()
+    c.backward()
+    c.zero_grad()
+    assert a.grad == 0.0 and c.grad == 0.0
+
+
+def test_million_node_chain_has_no_recursion():
+    x = start = Value(1.0)
+    for _ in range(1_000_000):
+        x = x + 1e-6
+    x.backward()
+    assert start.grad == 1.0
+    assert x.data == pytest.approx(2.0)
+    assert len(list(autograd.topological_order(x))) == 2_000_001
+
+
+def test_backward_steps_reproduce_backward():
+    def build():
+        w1, w2, b = Value(0.5, "w1"), Value(-1.5, "w2"), Value(0.2, "b")
+        out = (w1 * 2.0 + w2 * (w1 + 1.0) + b).tanh() * w2
+        return out, (w1, w2, b)
+
+    out, leaves = build()
+    out.backward()
+    expected = [leaf.grad for leaf in leaves]
+
+    out, leaves = build()
+    steps = list(out.backward_steps())
+    assert [leaf.grad for leaf in leaves] == expected  # exactly, not approximately
+    assert steps[0].node is out and steps[0].upstream == 1.0
+    for step in steps:
+        assert step.contributions == tuple(local * step.upstream for local in step.local_grads)
+        assert step.children == step.node._children
+    assert [s.index for s in steps] == list(range(len(steps)))
+    # A node's upstream grad is complete when it is visited: later steps never add to it.
+    visited = set()
+    for step in steps:
+        visited.add(id(step.node))
+        assert not any(id(child) in visited for child in step.children)
+    assert autograd.backward_steps is not None
+
+
+# ---------------------------------------------------------------------------- numerical stability
+def test_softmax_family_is_stable_for_huge_inputs():
+    values = [Value(1e4), Value(-1e4), Value(1e4 - 2.0)]
+    lse = autograd.logsumexp(values)
+    assert lse.data == pytest.approx(1e4 + math.log(1 + math.exp(-2.0)))
+    lse.backward()
+    assert all(math.isfinite(v.grad) for v in values)
+    assert values[0].grad == pytest.approx(1 / (1 + math.exp(-2.0)))
+    probs = autograd.softmax(values)
+    assert sum(p.data for p in probs) == pytest.approx(1.0)
+    logp = autograd.log_softmax(values)
+    logp[1].backward()
+    assert logp[1].data == pytest.approx(-2e4 - math.log(1 + math.exp(-2.0)))
+    assert all(math.isfinite(v.grad) for v in values)
+
+
+def test_sigmoid_is_stable_for_huge_inputs():
+    for x in (1e4, -1e4, 800.0, -800.0):
+        v = Value(x)
+        s = v.sigmoid()
+        s.backward()
+        assert 0.0 <= s.data <= 1.0 and v.grad == 0.0
+
+
+# ---------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("bad", ["a", None, [1.0], 1 + 2j, {}])
+def test_non_numbers_are_refused_with_the_type_named(bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_non_finite_data_is_refused(bad):
+    with pytest.raises(ValueError, match="finite"):
+        Value(bad)
+
+
+def test_ops_with_non_numbers_raise_type_error():
+    with pytest.raises(TypeError, match="str"):
+        Value(1.0) + "2"
+
+
+def test_log_of_non_positive_names_op_and_value():
+    with pytest.raises(ValueError, match=r"log: .*-2\.0"):
+        Value(-2.0).log()
+    with pytest.raises(ValueError, match="log"):
+        Value(0.0).log()
+
+
+def test_division_by_zero_names_the_op():
+    with pytest.raises(ZeroDivisionError, match="/"):
+        Value(1.0) / 0
+    with pytest.raises(ZeroDivisionError, match="/"):
+        1.0 / Value(0.0)
+
+
+def test_zero_to_a_negative_power():
+    with pytest.raises(ZeroDivisionError, match=r"\*\*"):
+        Value(0.0) ** -1
+
+
+def test_negative_base_to_fractional_power():
+    with pytest.raises(ValueError, match="negative base"):
+        Value(-8.0) ** (1 / 3)
+    with pytest.raises(ValueError, match="positive"):
+        Value(-2.0) ** Value(2.0)
+
+
+def test_sqrt_of_negative_and_exp_overflow():
+    with pytest.raises(ValueError, match="sqrt"):
+        Value(-1.0).sqrt()
+    with pytest.raises(OverflowError, match="exp"):
+        Value(1e4).exp()
+
+
+def test_empty_max_is_refused():
+    with pytest.raises(ValueError, match="empty"):
+        autograd.max([])
+
+
+def test_anomaly_mode_names_the_first_bad_op():
+    big = Value(1e300)
+    (big * big)  # inf, silently, outside anomaly mode
+    with detect_anomaly():
+        with pytest.raises(AnomalyError, match=r"^\*: result is inf"):
+            big * big
+
+
+def test_anomaly_mode_catches_non_finite_gradients():
+    a = Value(1e-200)
+    out = a.sqrt() * 1e300  # local derivative 0.5/√a = 5e99, times 1e300 overflows
+    with detect_anomaly():
+        with pytest.raises(AnomalyError, match="sqrt: gradient"):
+            out.backward()
+
+
+def test_no_grad_records_nothing():
+    a = Value(2.0)
+    with no_grad():
+        b = a * 3.0
+    assert b._children == () and b.data == 6.0
+    assert autograd.is_grad_enabled()
