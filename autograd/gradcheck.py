@@ -78,7 +78,8 @@ def gradcheck(
         failed |= not ok
         if error.size:
             a, n, e = analytic[i].reshape(-1)[worst], numeric.reshape(-1)[worst], error.reshape(-1)[worst]
-            report.append(f"input {i}: worst abs error {e:.3g} (analytic {a:.10g}, numeric {n:.10g}){'' if ok else '  <-- FAIL'}")
+            verdict = "" if ok else "  <-- FAIL"
+            report.append(f"input {i}: worst abs error {e:.3g} (analytic {a:.10g}, numeric {n:.10g}){verdict}")
     if failed:
         raise GradcheckError("gradient check failed:\n" + "\n".join(report))
     return True

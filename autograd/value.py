@@ -18,12 +18,11 @@ import builtins
 import math
 import numbers
 from collections.abc import Iterator, Sequence
-from typing import Union
 
 from .graph import BackwardStep, topological_order
 from .mode import AnomalyError, state
 
-Number = Union[int, float]
+Number = int | float
 
 
 def _as_float(data: object) -> float:
