@@ -1,0 +1,254 @@
+"""``Module``: the base class of every model, on either engine.
+
+A module holds its parameters (``Value``s or ``Tensor``s) and its sub-modules as ordinary
+attributes. ``named_parameters`` finds them by walking those attributes in the order they were
+set, so a model needs no registration code::
+
+    class Affine(Module):
+        def __init__(self):
+            self.w = Value(0.5)
+            self.b = Value(0.0)
+
+        def forward(self, x):
+            return self.w * x + self.b
+
+Every ``Value`` or ``Tensor`` stored on a module (directly, or inside a list or tuple) counts as a
+parameter, and every ``Module`` stored there as a sub-module; so keep intermediate results in
+local variables, not on ``self``.
+
+Saving and loading use NumPy's ``.npz`` format, one array per parameter name. Writing is atomic
+(a temporary file in the same folder replaces the old file only once complete), and loading
+never unpickles anything: a damaged or mismatched file raises ``StateDictError`` and leaves the
+model unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+
+__all__ = ["Module", "StateDictError"]
+
+
+class StateDictError(ValueError):
+    """A state dict or a saved file does not fit the model (names, shapes or dtypes), or is damaged."""
+
+
+def _is_tensor(x: Any) -> bool:
+    # A Tensor holds an ndarray in ``data`` and records a graph; checked by shape so this file
+    # does not need the tensor engine.
+    return isinstance(getattr(x, "data", None), np.ndarray) and hasattr(x, "_children")
+
+
+def _is_parameter(x: Any) -> bool:
+    return isinstance(x, Value) or _is_tensor(x)
+
+
+class Module:
+    """Base class of models: parameters, train/eval mode, state dicts and ``.npz`` files.
+
+    Subclasses set their parameters and sub-modules as attributes and define ``forward``;
+    calling the module calls ``forward``.
+    """
+
+    #: True in training mode (``train()``), False in evaluation mode (``eval()``); Dropout reads it.
+    training: bool = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Compute the output; every model defines this."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------------------ walking the model
+    def _named_members(self) -> Iterator[tuple[str, Any]]:
+        """The attributes that hold parameters or modules, lists and tuples opened up (``layers.0``)."""
+        for name, attribute in vars(self).items():
+            if isinstance(attribute, (list, tuple)):
+                for index, item in enumerate(attribute):
+                    if _is_parameter(item) or isinstance(item, Module):
+                        yield f"{name}.{index}", item
+            elif _is_parameter(attribute) or isinstance(attribute, Module):
+                yield name, attribute
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)`` for this module ("" for itself) and every sub-module, depth first."""
+        yield prefix, self
+        for name, member in self._named_members():
+            if isinstance(member, Module):
+                yield from member.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every sub-module, depth first."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
+        """Yield ``(name, parameter)`` for every parameter, in the order the attributes were set.
+
+        Names are dotted paths such as ``layers.0.neurons.3.w.1`` or ``0.weight``. A parameter
+        reachable twice (shared weights) is yielded once, under its first name.
+        """
+        seen: set[int] = set()
+        for module_name, module in self.named_modules(prefix):
+            for name, member in module._named_members():
+                if _is_parameter(member) and id(member) not in seen:
+                    seen.add(id(member))
+                    yield (f"{module_name}.{name}" if module_name else name), member
+
+    def parameters(self) -> list:
+        """All parameters as a list (what optimisers take)."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """How many numbers the model learns."""
+        return sum(1 if isinstance(p, Value) else int(p.data.size) for p in self.parameters())
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's grad: 0.0 for a ``Value``, ``None`` for a ``Tensor`` (as in PyTorch)."""
+        for p in self.parameters():
+            p.grad = 0.0 if isinstance(p, Value) else None
+
+    # ------------------------------------------------------------------ modes
+    def train(self, mode: bool = True) -> Module:
+        """Put this module and all sub-modules in training mode (or evaluation mode if ``mode`` is False)."""
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: Dropout passes its input through unchanged."""
+        return self.train(False)
+
+    # ------------------------------------------------------------------ state dicts
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """A copy of every parameter's numbers, by name: a 0-d float64 array for a ``Value``."""
+        state: OrderedDict[str, np.ndarray] = OrderedDict()
+        for name, p in self.named_parameters():
+            state[name] = np.array(p.data, dtype=np.float64) if isinstance(p, Value) else p.data.copy()
+        return state
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Copy the numbers of ``state`` into the parameters.
+
+        Every name must match, and each array must have its parameter's shape and dtype.
+        Everything is checked before anything is written, so on error the model is unchanged.
+        """
+        params = OrderedDict(self.named_parameters())
+        missing = [name for name in params if name not in state]
+        unexpected = [name for name in state if name not in params]
+        if missing or unexpected:
+            raise StateDictError(
+                f"state dict does not fit {type(self).__name__}: missing {_few(missing)}, unexpected {_few(unexpected)}"
+            )
+        arrays = {}
+        for name, p in params.items():
+            array = np.asarray(state[name])
+            expected_shape = () if isinstance(p, Value) else p.data.shape
+            expected_dtype = np.dtype(np.float64) if isinstance(p, Value) else p.data.dtype
+            if array.shape != expected_shape:
+                raise StateDictError(f"{name}: shape {array.shape} in the state dict, the model has {expected_shape}")
+            if array.dtype != expected_dtype:
+                raise StateDictError(f"{name}: dtype {array.dtype} in the state dict, the model has {expected_dtype}")
+            if not np.all(np.isfinite(array)):
+                raise StateDictError(f"{name}: holds NaN or infinite numbers")
+            arrays[name] = array
+        for name, p in params.items():
+            if isinstance(p, Value):
+                p.data = float(arrays[name])
+            else:
+                p.data[...] = arrays[name]  # in place: anything holding this array sees the new numbers
+
+    # ------------------------------------------------------------------ files
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the state dict to an ``.npz`` file, atomically.
+
+        The arrays go to a temporary file in the same folder, which is flushed to disk and then
+        renamed over ``path``: a crash mid-write leaves the previous file as it was.
+        """
+        path = os.fspath(path)
+        folder = os.path.dirname(os.path.abspath(path))
+        state = self.state_dict()
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, **state)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+            raise
+        _fsync_folder(folder)
+
+    def load(self, path: str | os.PathLike) -> Module:
+        """Read parameters saved by ``save``; returns the module.
+
+        The file is opened with ``allow_pickle=False``, so it can hold only plain arrays. A file
+        that is missing, damaged, holds objects or does not fit this model raises
+        ``StateDictError`` (``FileNotFoundError`` if absent) and the model is left unchanged.
+        """
+        path = os.fspath(path)
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                state = {name: archive[name] for name in archive.files}
+        except FileNotFoundError:
+            raise
+        except ValueError as error:
+            if "allow_pickle" in str(error):
+                raise StateDictError(f"{path}: holds pickled objects, which are never loaded") from None
+            raise StateDictError(f"{path}: not a readable .npz file ({error})") from None
+        except (OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
+            raise StateDictError(f"{path}: not a readable .npz file ({error})") from None
+        try:
+            self.load_state_dict(state)
+        except StateDictError as error:
+            raise StateDictError(f"{path}: {error}") from None
+        return self
+
+    # ------------------------------------------------------------------ printing
+    def extra_repr(self) -> str:
+        """The settings shown between the parentheses of ``repr`` (sizes, options)."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = [(name, member) for name, member in self._named_members() if isinstance(member, Module)]
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"{type(self).__name__}("]
+        for name, child in children:
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _few(names: list[str], limit: int = 5) -> str:
+    if not names:
+        return "none"
+    shown = ", ".join(names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make the rename itself durable; not every system lets a folder be opened, so best effort."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

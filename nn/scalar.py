@@ -1,0 +1,287 @@
+"""Neurons, layers and MLPs built from scalar ``Value``s, so that every number can be seen.
+
+A ``Neuron`` computes ``activation(w·x + b)``; a ``Layer`` is a list of neurons that all see the
+same inputs; an ``MLP`` feeds each layer's outputs to the next.
+
+What comes out:
+
+- ``Neuron`` returns one ``Value``;
+- ``Layer`` always returns a **list** of ``Value``s, even when it has one neuron, so that the
+  next layer can always take a list;
+- ``MLP`` returns a list, except when its last layer has a single output: then it returns that
+  ``Value`` itself (handy for a score or a regression output).
+
+The weighted sum ``w·x + b`` is computed in one place, ``Neuron.weighted_sum``. By default it is
+one node of the graph (``fused=True``) whose local derivatives are ∂/∂w_i = x_i, ∂/∂x_i = w_i and
+∂/∂b = 1; with ``fused=False`` it is built node by node as ``w1*x1 + w2*x2 + ... + b``, which is
+slower but draws every multiplication and addition of the lecture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Value
+
+from .activations import ActivationLike, ActivationSpec, parse_activation
+from .init import Initializer, RngLike, get_initializer, make_rng
+from .module import Module
+
+__all__ = ["MLP", "Layer", "Neuron", "apply_activation"]
+
+Number = int | float
+
+
+def apply_activation(spec: ActivationLike, values: list) -> list:
+    """Apply an activation to a layer's weighted sums (a list of ``Value``s); returns a list.
+
+    Element-wise activations call the ``Value`` method of the same name; ``maxout`` takes
+    ``autograd.max`` of each group of ``k`` consecutive values; ``softmax`` uses ``autograd.softmax``.
+    """
+    spec = parse_activation(spec)
+    if spec.name == "identity":
+        return list(values)
+    if spec.elementwise:
+        method = spec.name
+        return [getattr(v, method)(**spec.options) for v in values]
+    if spec.name == "maxout":
+        k = spec.units_per_output
+        if len(values) % k:
+            raise ValueError(f"maxout with k={k} needs a multiple of {k} inputs, got {len(values)}")
+        return [autograd.max(values[i : i + k]) for i in range(0, len(values), k)]
+    return autograd.softmax(values)  # the only layer-wide activation left
+
+
+def _elementwise_function(spec: ActivationSpec):
+    """The function ``Value -> Value`` of an element-wise activation (the identity adds no node)."""
+    if spec.name == "identity":
+        return lambda v: v
+    method, options = spec.name, spec.options
+    return lambda v: getattr(v, method)(**options)
+
+
+def _dot_plus_bias(weights: list, inputs: Sequence, bias: Value) -> Value:
+    """w·x + b as a single node: local derivatives x_i for w_i, w_i for x_i and 1 for b.
+
+    Inputs that are plain numbers get no edge (nothing to backpropagate into).
+    """
+    total = bias.data
+    children: list = []
+    local_grads: list = []
+    for w, x in zip(weights, inputs):
+        if isinstance(x, Value):
+            total += w.data * x.data
+            children += (w, x)
+            local_grads += (x.data, w.data)
+        else:
+            total += w.data * x
+            children.append(w)
+            local_grads.append(x)
+    children.append(bias)
+    local_grads.append(1.0)
+    return Value._from_op(total, tuple(children), tuple(local_grads), "w·x+b")
+
+
+def _as_inputs(x: Any, nin: int, who: str) -> list:
+    """Check the input of a neuron/layer/MLP: ``nin`` numbers or ``Value``s (a list, tuple or 1-D array)."""
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            raise ValueError(f"{who} takes one example: a 1-D input of {nin} numbers, got an array of shape {x.shape}")
+        x = x.tolist()
+    elif isinstance(x, (Value, int, float)) and nin == 1:
+        x = [x]
+    elif not isinstance(x, (list, tuple)):
+        raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}")
+    if len(x) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+    return [v if isinstance(v, Value) else float(v) for v in x]
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w·x + b)`` with ``nin`` weights ``w`` and a bias ``b``, all ``Value``s.
+
+    ``weights`` (``nin`` numbers) and ``bias`` set the parameters directly; otherwise the
+    weights come from ``init`` with the generator ``rng`` (see ``nn.init``) and the bias is 0.
+    ``activation`` must act on each number alone (``"tanh"``, ``"relu"``, ...); the layer-wide
+    ones (maxout, softmax) belong to a ``Layer``.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: ActivationLike = "tanh",
+        *,
+        weights: Sequence[Number] | None = None,
+        bias: Number = 0.0,
+        init: str | Initializer = "xavier_uniform",
+        rng: RngLike = None,
+        fused: bool = True,
+    ) -> None:
+        if not isinstance(nin, (int, np.integer)) or nin < 1:
+            raise ValueError(f"a neuron needs at least one input, got nin={nin!r}")
+        self.activation: ActivationSpec = parse_activation(activation)
+        if not self.activation.elementwise:
+            raise ValueError(f"{self.activation.name} acts on a whole layer; give it to Layer or MLP, not Neuron")
+        if weights is None:
+            weights = get_initializer(init)((int(nin), 1), make_rng(rng))[:, 0]
+        if len(weights) != nin:
+            raise ValueError(f"a neuron with nin={nin} needs {nin} weights, got {len(weights)}")
+        self.w = [Value(float(wi), label=f"w{i + 1}") for i, wi in enumerate(weights)]
+        self.b = Value(float(bias), label="b")
+        self.fused = fused
+        self._activate = _elementwise_function(self.activation)
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs."""
+        return len(self.w)
+
+    def weighted_sum(self, x: Sequence) -> Value:
+        """w·x + b: one node when ``fused``, else ``w1*x1 + w2*x2 + ... + b`` node by node."""
+        if self.fused:
+            return _dot_plus_bias(self.w, x, self.b)
+        total = self.w[0] * x[0]
+        for w, xi in zip(self.w[1:], x[1:]):
+            total = total + w * xi
+        return total + self.b
+
+    def forward(self, x: Sequence[Value | Number]) -> Value:
+        """The neuron's output for one example ``x`` (``nin`` numbers or ``Value``s)."""
+        x = _as_inputs(x, self.nin, "Neuron")
+        return self._activate(self.weighted_sum(x))
+
+    def extra_repr(self) -> str:
+        return f"{self.nin}, activation={self.activation.describe()!r}"
+
+
+class Layer(Module):
+    """``nout`` neurons that see the same inputs; returns a list of ``nout`` ``Value``s (always a list).
+
+    Element-wise activations are applied by each neuron. For ``maxout`` the layer holds
+    ``nout * k`` linear neurons and returns the max of each group of ``k``; for ``softmax`` it
+    holds ``nout`` linear neurons and returns their softmax.
+
+    ``weights`` (an ``nin × units`` array, one column per neuron) and ``biases`` set the
+    parameters directly; otherwise weights come from ``init``\\ ``((nin, units), rng)``.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: ActivationLike = "tanh",
+        *,
+        weights: Any = None,
+        biases: Sequence[Number] | None = None,
+        init: str | Initializer = "xavier_uniform",
+        rng: RngLike = None,
+        fused: bool = True,
+    ) -> None:
+        if not isinstance(nout, (int, np.integer)) or nout < 1:
+            raise ValueError(f"a layer needs at least one output, got nout={nout!r}")
+        self.activation = parse_activation(activation)
+        units = int(nout) * self.activation.units_per_output
+        if weights is None:
+            weights = get_initializer(init)((int(nin), units), make_rng(rng))
+        weights = np.asarray(weights, dtype=np.float64)
+        if weights.shape != (nin, units):
+            raise ValueError(f"layer weights must have shape (nin, units) = {(nin, units)}, got {weights.shape}")
+        biases = np.zeros(units) if biases is None else np.asarray(biases, dtype=np.float64)
+        if biases.shape != (units,):
+            raise ValueError(f"layer biases must have shape {(units,)}, got {biases.shape}")
+        neuron_activation = self.activation if self.activation.elementwise else "identity"
+        self.neurons = [
+            Neuron(nin, neuron_activation, weights=weights[:, j], bias=biases[j], fused=fused) for j in range(units)
+        ]
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs."""
+        return self.neurons[0].nin
+
+    @property
+    def nout(self) -> int:
+        """The number of outputs (after maxout's grouping)."""
+        return len(self.neurons) // self.activation.units_per_output
+
+    def weight_matrix(self) -> np.ndarray:
+        """The weights as an ``nin × units`` array of floats (column j is neuron j's)."""
+        return np.array([[w.data for w in neuron.w] for neuron in self.neurons]).T
+
+    def bias_vector(self) -> np.ndarray:
+        """The biases as an array of floats."""
+        return np.array([neuron.b.data for neuron in self.neurons])
+
+    def forward(self, x: Sequence[Value | Number]) -> list[Value]:
+        """The layer's outputs for one example, as a list."""
+        x = _as_inputs(x, self.nin, "Layer")
+        outputs = [neuron._activate(neuron.weighted_sum(x)) for neuron in self.neurons]  # x checked once
+        if self.activation.elementwise:
+            return outputs
+        return apply_activation(self.activation, outputs)
+
+    def extra_repr(self) -> str:
+        return f"{self.nin}, {self.nout}, activation={self.activation.describe()!r}"
+
+    def __repr__(self) -> str:  # a layer's neurons are many and alike: one line is clearer
+        return f"Layer({self.extra_repr()})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron of ``Value``s: ``MLP(2, [16, 16, 1])`` is the network 2-16-16-1.
+
+    ``activation`` is used by every hidden layer, ``output_activation`` by the last (None: the
+    identity, i.e. raw scores). ``init`` draws the weights (biases start at 0) from ``rng`` (a
+    ``np.random.Generator``) or from a generator made from ``seed``: the same seed and the same
+    arguments give the same weights as ``nn.mlp`` on the tensor engine.
+
+    Returns a list of outputs, or a single ``Value`` when the last layer has one output.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: ActivationLike = "tanh",
+        output_activation: ActivationLike = None,
+        *,
+        init: str | Initializer = "xavier_uniform",
+        rng: RngLike = None,
+        seed: int | None = None,
+        fused: bool = True,
+    ) -> None:
+        if rng is not None and seed is not None:
+            raise TypeError("give either rng or seed, not both")
+        sizes = list(sizes)
+        if not sizes:
+            raise ValueError("an MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
+        generator = make_rng(seed if rng is None else rng)
+        ins = [nin] + sizes[:-1]
+        last = len(sizes) - 1
+        self.layers = [
+            Layer(n_in, n_out, output_activation if i == last else activation, init=init, rng=generator, fused=fused)
+            for i, (n_in, n_out) in enumerate(zip(ins, sizes))
+        ]
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs."""
+        return self.layers[0].nin
+
+    @property
+    def sizes(self) -> list[int]:
+        """The output width of each layer."""
+        return [layer.nout for layer in self.layers]
+
+    def forward(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        """The network's output for one example ``x``."""
+        for layer in self.layers:
+            x = layer(x)
+        return x[0] if len(x) == 1 else x
+
+    def extra_repr(self) -> str:
+        return f"{self.nin}, {self.sizes}"
