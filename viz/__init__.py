@@ -1,0 +1,24 @@
+"""Pictures of backpropagation: computation graphs, a backprop stepper, and plots of models and training.
+
+``draw_graph``/``render`` need only the ``graphviz`` Python package and a layout program
+(Graphviz ``dot``, or ``pip install graphviz-pure``); the plots need matplotlib
+(``pip install retrograd[viz]``) and import it only when called.
+"""
+
+from .dot_binary import LayoutProgramNotFoundError, LayoutTimeoutError, find_layout_program, use_found_binary
+from .graph import GraphTooLargeError, draw_graph, render, to_dot, to_svg
+
+# Point the graphviz package at `dot` or `graphviz-pure`, so Digraph.render and Jupyter's display work.
+use_found_binary()
+
+__all__ = [
+    "GraphTooLargeError",
+    "LayoutProgramNotFoundError",
+    "LayoutTimeoutError",
+    "draw_graph",
+    "find_layout_program",
+    "render",
+    "to_dot",
+    "to_svg",
+    "use_found_binary",
+]
