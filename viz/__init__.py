@@ -7,6 +7,7 @@
 
 from .dot_binary import LayoutProgramNotFoundError, LayoutTimeoutError, find_layout_program, use_found_binary
 from .graph import GraphTooLargeError, draw_graph, render, to_dot, to_svg
+from .plots import plot_decision_boundary
 
 # Point the graphviz package at `dot` or `graphviz-pure`, so Digraph.render and Jupyter's display work.
 use_found_binary()
@@ -17,6 +18,7 @@ __all__ = [
     "LayoutTimeoutError",
     "draw_graph",
     "find_layout_program",
+    "plot_decision_boundary",
     "render",
     "to_dot",
     "to_svg",

@@ -293,7 +293,9 @@ def static_edge_notes(order: Sequence[Node], grads: Sequence[Any]) -> dict[tuple
     return notes
 
 
-def build_digraph(root: Node, options: DrawOptions, frame: Frame | None = None, order: Sequence | None = None) -> GraphPicture:
+def build_digraph(
+    root: Node, options: DrawOptions, frame: Frame | None = None, order: Sequence | None = None
+) -> GraphPicture:
     """The Digraph of ``root``'s graph as ``frame`` shows it (the current grads when no frame)."""
     if order is None:
         order = topological_order(root)
@@ -350,7 +352,9 @@ def _html_label(lines: Sequence[str]) -> str:
     return f"<{_html_lines(lines)}>"
 
 
-def _value_node_statement(i: int, node: Node, grad: Any, options: DrawOptions, frame: Frame, scale: GradScale | None) -> str:
+def _value_node_statement(
+    i: int, node: Node, grad: Any, options: DrawOptions, frame: Frame, scale: GradScale | None
+) -> str:
     cells = []
     label = getattr(node, "label", "") or ""
     if label:
