@@ -99,11 +99,17 @@ class Module:
         reachable twice (shared weights) is yielded once, under its first name.
         """
         seen: set[int] = set()
-        for module_name, module in self.named_modules(prefix):
+
+        def walk(module: Module, module_name: str) -> Iterator[tuple[str, Any]]:
             for name, member in module._named_members():
-                if _is_parameter(member) and id(member) not in seen:
+                full_name = f"{module_name}.{name}" if module_name else name
+                if isinstance(member, Module):
+                    yield from walk(member, full_name)
+                elif id(member) not in seen:
                     seen.add(id(member))
-                    yield (f"{module_name}.{name}" if module_name else name), member
+                    yield full_name, member
+
+        yield from walk(self, prefix)
 
     def parameters(self) -> list:
         """All parameters as a list (what optimisers take)."""
