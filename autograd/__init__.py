@@ -3,28 +3,38 @@
 Both record the graph of the ops that made them and backpropagate with the chain rule.
 """
 
+from . import functional
+from .functional import cross_entropy, linear, log_softmax, logsumexp, max, softmax  # noqa: A004 - mirrors torch.max
 from .gradcheck import GradcheckError, gradcheck, numerical_grads
 from .graph import BackwardStep, topological_order
 from .mode import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
-from .value import Value, log_softmax, logsumexp, max, softmax  # noqa: A004 - mirrors torch.max
+from .tensor import Tensor, concatenate, stack, where
+from .value import Value
 
 __all__ = [
     "AnomalyError",
     "BackwardStep",
     "GradcheckError",
+    "Tensor",
     "Value",
     "backward_steps",
+    "concatenate",
+    "cross_entropy",
     "detect_anomaly",
     "enable_grad",
     "gradcheck",
+    "functional",
     "is_grad_enabled",
+    "linear",
     "log_softmax",
     "logsumexp",
     "max",
     "no_grad",
     "numerical_grads",
     "softmax",
+    "stack",
     "topological_order",
+    "where",
 ]
 
 

@@ -1,0 +1,884 @@
+"""The tensor engine: ``Tensor`` is ``Value`` on NumPy arrays.
+
+API summary
+-----------
+``Tensor(data, requires_grad=False, dtype=None, label="")``
+    ``data`` is anything ``np.asarray`` accepts. Kept as float32 unless ``dtype=np.float64`` is asked
+    for or a float64 NumPy array is given. Integers and booleans become float32 (or ``dtype``);
+    complex numbers, strings, objects and ``Value``\\ s raise ``TypeError``. An array that already has
+    the right dtype is shared, not copied (as ``np.asarray`` does).
+Attributes
+    ``data`` (np.ndarray), ``grad`` (None, or an array shaped like ``data``), ``requires_grad``,
+    ``label``, ``shape``, ``ndim``, ``size``, ``dtype``, ``T``, ``is_leaf``.
+Methods
+    ``item()``, ``numpy()``, ``detach()``, ``backward(grad=None)``, ``backward_steps(grad=None)``,
+    ``zero_grad()``.
+Arithmetic (NumPy broadcasting; Tensors, numbers or arrays on either side)
+    ``+ - * / ** @``, unary ``-``. Numbers and arrays take the dtype of the Tensor they meet.
+Functions of one input (the names of ``Value``)
+    ``exp log sqrt tanh sigmoid relu leaky_relu(alpha) elu(alpha) abs identity clip(low, high)``;
+    two inputs: ``maximum(other) minimum(other)``.
+Reductions and functions along an axis
+    ``sum/mean/max(axis=None, keepdims=False)``, ``logsumexp(axis=-1, keepdims=False)``,
+    ``softmax(axis=-1)``, ``log_softmax(axis=-1)``, ``cross_entropy(targets, reduction="mean")``.
+Shape
+    ``reshape(*shape)``, ``flatten(start_axis=0)``, ``transpose(*axes)``, ``T``, ``t[index]`` (ints,
+    slices, boolean masks, integer arrays; repeated indices accumulate).
+Module functions
+    ``concatenate(tensors, axis=0)``, ``stack(tensors, axis=0)``, ``where(condition, a, b)``.
+
+How it works
+------------
+Each op computes its result with NumPy and records, for every input, a *backward rule*: a
+function taking the upstream grad ∂root/∂out to the input's share of ∂root/∂input, the
+vector-Jacobian product (the Jacobian itself is never built). A rule returns a grad shaped like
+the op's *result*; ``backward`` then sums it down to the input's shape in one place
+(``unbroadcast``), so no rule has to know about broadcasting.
+
+Grads are accumulated in place, and only for tensors that need them: when no input requires
+grad (or inside ``no_grad``), an op records nothing.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Union
+
+import numpy as np
+
+from .graph import BackwardStep, topological_order
+from .mode import AnomalyError, state
+from .value import Value
+
+ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
+Rule = Callable[[np.ndarray], np.ndarray]
+
+
+# ---------------------------------------------------------------------- converting inputs
+def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """``data`` as a float array: float32 unless float64 is given or asked for (see the module docstring)."""
+    if isinstance(data, Tensor):
+        data = data.data
+    elif isinstance(data, Value):
+        raise TypeError("cannot mix a Value with a Tensor: use Tensor ops throughout, or Value.item() for a number")
+    array = np.asarray(data)
+    kind = array.dtype.kind
+    if kind == "c":
+        raise TypeError(f"Tensor does not support complex numbers, got dtype {array.dtype}")
+    if kind not in "fiub":
+        if kind == "O" and any(isinstance(x, Value) for x in array.reshape(-1)):
+            raise TypeError("cannot mix a Value with a Tensor: a Tensor holds numbers, not Values")
+        raise TypeError(f"Tensor data must be real numbers, got {type(data).__name__} with dtype {array.dtype}")
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise TypeError(f"Tensor dtype must be float32 or float64, got {dtype}")
+    elif array.dtype == np.float64 and isinstance(data, (np.ndarray, np.generic)):
+        dtype = array.dtype
+    else:
+        dtype = np.float32
+    return array if array.dtype == dtype else array.astype(dtype)
+
+
+def _constant(data: np.ndarray) -> Tensor:
+    """A Tensor that needs no grad, built without the checks of ``__init__``."""
+    out = object.__new__(Tensor)
+    out.data = data
+    out.grad = None
+    out.requires_grad = False
+    out.label = ""
+    out._children = out._backward = ()
+    out._op = ""
+    return out
+
+
+def _lift(x: Any, like: Tensor) -> Tensor:
+    """An operand as a Tensor: numbers and arrays take the dtype of the Tensor ``like``."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        return _constant(np.asarray(x, dtype=like.data.dtype))
+    return _constant(_to_array(x, like.data.dtype))
+
+
+def _result(data: Any, children: tuple, op: str, rules: tuple) -> Tensor:
+    """The Tensor made by an op; it records ``children`` and their backward ``rules`` if any needs grad."""
+    if type(data) is not np.ndarray:  # NumPy returns 0-d results as scalars
+        data = np.asarray(data)
+    out = object.__new__(Tensor)
+    out.data = data
+    out.grad = None
+    out.label = ""
+    out._op = op
+    out.requires_grad = False
+    out._children = out._backward = ()
+    if state.grad_enabled:
+        for child in children:
+            if child.requires_grad:
+                out.requires_grad = True
+                out._children = children
+                out._backward = rules
+                break
+    if state.detect_anomaly and not np.isfinite(data).all():
+        shapes = ", ".join(str(c.data.shape) for c in children)
+        bad = data.size - int(np.isfinite(data).sum())
+        raise AnomalyError(f"{op}: result has {bad} NaN/inf value(s), inputs of shapes ({shapes}) (anomaly detected)")
+    return out
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``grad`` down to ``shape``: the backward of NumPy broadcasting, done here for every op.
+
+    Broadcasting copies an input along new leading axes and along axes of length 1, so each
+    copy's grad is added back: sum over the leading axes, and over the axes that were 1.
+    """
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes)
+    return grad.reshape(shape)
+
+
+def _normalise_axis(axis: Any) -> Any:
+    """``axis`` as None, an int or a tuple of ints (lists accepted)."""
+    if axis is None or isinstance(axis, (int, np.integer)):
+        return axis
+    return tuple(int(a) for a in axis)
+
+
+def _expand(grad: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
+    """Put back the axes a reduction removed, so ``grad`` broadcasts against the input."""
+    if keepdims or axis is None:
+        return grad
+    return np.expand_dims(grad, axis)
+
+
+def _check_positive(x: np.ndarray, op: str, strict: bool = True) -> None:
+    bad = x <= 0 if strict else x < 0
+    if bad.any():
+        need = "positive" if strict else "non-negative"
+        raise ValueError(f"{op}: input must be {need}, got {int(bad.sum())} value(s) that are not, e.g. {x[bad][0]}")
+
+
+class Tensor:
+    """An array that records the computation graph for backpropagation (``Value`` for arrays).
+
+    ``data`` is the array, ``grad`` is ∂(root)/∂(this tensor) after ``root.backward()``, or
+    None. ``_children`` are the inputs it was computed from (a tuple: ``a + a`` has two edges),
+    ``_backward`` the backward rule of each child in the same order, ``_op`` the op.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "label", "_children", "_backward", "_op", "__weakref__")
+    # Make NumPy defer to Tensor: ``array * tensor`` calls ``Tensor.__rmul__``.
+    __array_ufunc__ = None
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
+        self.data = _to_array(data, dtype)
+        self.grad: np.ndarray | None = None
+        self.requires_grad = bool(requires_grad)
+        self.label = label
+        self._children: tuple = ()
+        self._backward: tuple = ()
+        self._op = ""
+
+    # ------------------------------------------------------------------ describing
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a tensor made by the user rather than by an op."""
+        return not self._children
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d Tensor")
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        values = np.array2string(self.data, precision=4, threshold=6, edgeitems=2, separator=", ")
+        extra = f", dtype={self.data.dtype}" if self.data.dtype != np.float32 else ""
+        if self.requires_grad:
+            extra += f", op={self._op!r}" if self._op else ", requires_grad=True"
+        if self.label:
+            extra += f", label={self.label!r}"
+        return f"Tensor({values}{extra})"
+
+    def item(self) -> float:
+        """The number held by a one-element Tensor, as a Python float."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a Tensor with one element, got shape {self.data.shape}")
+        return float(self.data.reshape(()))
+
+    def numpy(self) -> np.ndarray:
+        """The data array itself (shared, not copied)."""
+        return self.data
+
+    def detach(self) -> Tensor:
+        """A Tensor sharing this data, with no history and no grad."""
+        return _constant(self.data)
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other: ArrayLike) -> Tensor:
+        other = _lift(other, self)
+        return _result(self.data + other.data, (self, other), "+", (
+            lambda g: g,  # d(a + b)/da = 1
+            lambda g: g,  # d(a + b)/db = 1
+        ))
+
+    def __mul__(self, other: ArrayLike) -> Tensor:
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        return _result(a * b, (self, other), "*", (
+            lambda g: g * b,  # d(a * b)/da = b
+            lambda g: g * a,  # d(a * b)/db = a
+        ))
+
+    def __pow__(self, exponent: ArrayLike) -> Tensor:
+        if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
+            n = float(exponent)
+            x = self.data
+            if n < 0 and (x == 0).any():
+                raise ZeroDivisionError(f"**: 0.0 ** {n:g} is a division by zero")
+            if not n.is_integer() and (x < 0).any():
+                raise ValueError(f"**: negative base to the non-integer power {n:g} is not a real number")
+            return _result(x**n, (self,), f"**{n:g}", (
+                lambda g: g * (n * x ** (n - 1)),  # d(x^n)/dx = n x^(n-1)
+            ))
+        return _pow_tensors(self, _lift(exponent, self))
+
+    def __rpow__(self, base: ArrayLike) -> Tensor:
+        return _pow_tensors(_lift(base, self), self)
+
+    def __neg__(self) -> Tensor:
+        return _result(-self.data, (self,), "neg", (
+            lambda g: -g,  # d(-a)/da = -1
+        ))
+
+    def __sub__(self, other: ArrayLike) -> Tensor:
+        other = _lift(other, self)
+        return _result(self.data - other.data, (self, other), "-", (
+            lambda g: g,  # d(a - b)/da = 1
+            lambda g: -g,  # d(a - b)/db = -1
+        ))
+
+    def __truediv__(self, other: ArrayLike) -> Tensor:
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        if (b == 0).any():
+            raise ZeroDivisionError(f"/: division by zero ({int((b == 0).sum())} zero(s) in the divisor)")
+        return _result(a / b, (self, other), "/", (
+            lambda g: g / b,  # d(a / b)/da = 1/b
+            lambda g: -g * a / (b * b),  # d(a / b)/db = -a/b²
+        ))
+
+    def __radd__(self, other: ArrayLike) -> Tensor:
+        return _lift(other, self) + self
+
+    def __rsub__(self, other: ArrayLike) -> Tensor:
+        return _lift(other, self) - self
+
+    def __rmul__(self, other: ArrayLike) -> Tensor:
+        return _lift(other, self) * self
+
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
+        return _lift(other, self) / self
+
+    # ------------------------------------------------------------------ functions of one input
+    def exp(self) -> Tensor:
+        out = np.exp(self.data)
+        return _result(out, (self,), "exp", (
+            lambda g: g * out,  # d(e^x)/dx = e^x
+        ))
+
+    def log(self) -> Tensor:
+        x = self.data
+        _check_positive(x, "log")
+        return _result(np.log(x), (self,), "log", (
+            lambda g: g / x,  # d(ln x)/dx = 1/x
+        ))
+
+    def sqrt(self) -> Tensor:
+        x = self.data
+        _check_positive(x, "sqrt", strict=False)
+        out = np.sqrt(x)
+        return _result(out, (self,), "sqrt", (
+            lambda g: g * 0.5 / out,  # d(√x)/dx = 1 / (2√x)   (infinite at 0)
+        ))
+
+    def tanh(self) -> Tensor:
+        t = np.tanh(self.data)
+        return _result(t, (self,), "tanh", (
+            lambda g: g * (1 - t * t),  # d(tanh x)/dx = 1 - tanh²x
+        ))
+
+    def sigmoid(self) -> Tensor:
+        x = self.data
+        e = np.exp(-np.abs(x))  # two forms, as in Value, so exp never overflows
+        s = np.where(x >= 0, 1, e) / (1 + e)
+        return _result(s, (self,), "sigmoid", (
+            lambda g: g * s * (1 - s),  # dσ/dx = σ(x)(1 - σ(x))
+        ))
+
+    def relu(self) -> Tensor:
+        x = self.data
+        return _result(np.maximum(x, 0), (self,), "relu", (
+            lambda g: g * (x > 0),  # d relu/dx = 1 if x > 0 else 0
+        ))
+
+    def leaky_relu(self, alpha: float = 0.01) -> Tensor:
+        x = self.data
+        positive = x > 0
+        return _result(np.where(positive, x, alpha * x), (self,), "leaky_relu", (
+            lambda g: g * np.where(positive, 1, alpha),  # d/dx = 1 if x > 0 else alpha
+        ))
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        x = self.data
+        positive = x > 0
+        scaled_exp = alpha * np.exp(np.minimum(x, 0))  # alpha e^x where x <= 0 (clamped: no overflow)
+        return _result(np.where(positive, x, scaled_exp - alpha), (self,), "elu", (
+            lambda g: g * np.where(positive, 1, scaled_exp),  # d/dx = 1 if x > 0 else alpha e^x
+        ))
+
+    def abs(self) -> Tensor:
+        x = self.data
+        return _result(np.abs(x), (self,), "abs", (
+            lambda g: g * np.sign(x),  # d|x|/dx = sign(x)   (0 at 0, as in PyTorch)
+        ))
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def identity(self) -> Tensor:
+        """The identity activation: returns ``self`` (no node is added)."""
+        return self
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
+        """Limit values to [low, high] (None: no limit). The grad flows where low <= x <= high."""
+        x = self.data
+        inside = np.ones(x.shape, dtype=bool)
+        if low is not None:
+            inside &= x >= low
+        if high is not None:
+            inside &= x <= high
+        return _result(np.clip(x, low, high), (self,), "clip", (
+            lambda g: g * inside,  # d clip/dx = 1 inside [low, high], 0 outside
+        ))
+
+    # ------------------------------------------------------------------ functions of two inputs
+    def maximum(self, other: ArrayLike) -> Tensor:
+        """Element-wise larger of two; at a tie the grad goes to ``self`` (as Value's ``max``)."""
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        first = a >= b
+        return _result(np.maximum(a, b), (self, other), "maximum", (
+            lambda g: np.where(first, g, 0),  # d max(a, b)/da = 1 where a >= b
+            lambda g: np.where(first, 0, g),  # d max(a, b)/db = 1 where b > a
+        ))
+
+    def minimum(self, other: ArrayLike) -> Tensor:
+        """Element-wise smaller of two; at a tie the grad goes to ``self``."""
+        other = _lift(other, self)
+        a, b = self.data, other.data
+        first = a <= b
+        return _result(np.minimum(a, b), (self, other), "minimum", (
+            lambda g: np.where(first, g, 0),  # d min(a, b)/da = 1 where a <= b
+            lambda g: np.where(first, 0, g),  # d min(a, b)/db = 1 where b < a
+        ))
+
+    def __matmul__(self, other: ArrayLike) -> Tensor:
+        return _matmul(self, _lift(other, self))
+
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
+        return _matmul(_lift(other, self), self)
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        x = self.data
+        axis = _normalise_axis(axis)
+        return _result(x.sum(axis=axis, keepdims=keepdims), (self,), "sum", (
+            lambda g: np.broadcast_to(_expand(g, axis, keepdims), x.shape),  # d(Σx)/dx_i = 1
+        ))
+
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        x = self.data
+        axis = _normalise_axis(axis)
+        out = x.mean(axis=axis, keepdims=keepdims)
+        count = x.size // max(np.size(out), 1) if x.size else 1
+        return _result(out, (self,), "mean", (
+            lambda g: np.broadcast_to(_expand(g, axis, keepdims) / count, x.shape),  # d(Σx/n)/dx_i = 1/n
+        ))
+
+    def max(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """The largest element (along ``axis``); the grad flows to the first maximum, as in Value."""
+        x = self.data
+        if not (axis is None or isinstance(axis, (int, np.integer))):
+            raise TypeError(f"max: axis must be an int or None, got {axis!r}")
+        if x.size == 0:
+            raise ValueError(f"max of an empty Tensor of shape {x.shape}")
+        winner = np.argmax(x, axis=axis, keepdims=axis is not None)
+        return _result(x.max(axis=axis, keepdims=keepdims), (self,), "max", (
+            lambda g: _scatter_max(g, x.shape, winner, axis, keepdims),  # d max/dx_i = 1 at the winner, else 0
+        ))
+
+    def logsumexp(self, axis: int | None = -1, keepdims: bool = False) -> Tensor:
+        """log Σ exp(x) along ``axis``, computed as m + log Σ exp(x - m) so large inputs do not overflow."""
+        x = self.data
+        m = x.max(axis=axis, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
+        lse = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+        return _result(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp", (
+            lambda g: _expand(g, axis, keepdims) * np.exp(x - lse),  # d lse/dx_i = exp(x_i - lse) = softmax_i
+        ))
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x_i) / Σ exp(x_j) along ``axis``, stable for large inputs."""
+        x = self.data
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        s = e / e.sum(axis=axis, keepdims=True)
+        return _result(s, (self,), "softmax", (
+            lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True)),  # d s_i/dx_j = s_i (δ_ij - s_j)
+        ))
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """x_i - logsumexp(x) along ``axis``, stable for large inputs."""
+        x = self.data
+        shifted = x - x.max(axis=axis, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        return _result(out, (self,), "log_softmax", (
+            lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True),  # d(x_i - lse)/dx_j = δ_ij - s_j
+        ))
+
+    def cross_entropy(self, targets: Any, reduction: str = "mean") -> Tensor:
+        """Cross-entropy of these logits, shape (N, C) or (C,), against class labels or probabilities.
+
+        ``targets``: integer labels of shape (N,) (or a single int for 1-D logits), or target
+        probabilities (e.g. one-hot) shaped like the logits. One fused node: stable log-softmax
+        then the negative log-likelihood, with the single backward rule (softmax - target) / N.
+        ``reduction``: "mean" (over the N rows), "sum" or "none" (one loss per row).
+        """
+        return _cross_entropy(self, targets, reduction)
+
+    # ------------------------------------------------------------------ shape
+    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
+        x = self.data
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+            shape = tuple(shape[0])
+        try:
+            out = x.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape a Tensor of shape {x.shape} into shape {shape}") from None
+        return _result(out, (self,), "reshape", (
+            lambda g: g.reshape(x.shape),  # reshaping moves no number: the grad is reshaped back
+        ))
+
+    def flatten(self, start_axis: int = 0) -> Tensor:
+        """Merge the axes from ``start_axis`` on into one (``flatten(1)`` keeps the batch axis)."""
+        start = start_axis % self.data.ndim if self.data.ndim else 0
+        return self.reshape(self.data.shape[:start] + (-1,))
+
+    def transpose(self, *axes: int | Sequence[int]) -> Tensor:
+        """Permute the axes (reverse them when none are given), as ``np.transpose``."""
+        x = self.data
+        if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+            axes = tuple(axes[0])
+        axes = tuple(axes) if axes else tuple(range(x.ndim))[::-1]
+        inverse = tuple(np.argsort(axes))
+        return _result(x.transpose(axes), (self,), "transpose", (
+            lambda g: g.transpose(inverse),  # the grad is permuted back
+        ))
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    def __getitem__(self, index: Any) -> Tensor:
+        x = self.data
+        index = _as_index(index)
+        basic = _is_basic_index(index)
+        return _result(x[index], (self,), "index", (
+            lambda g: _scatter_index(g, x.shape, index, basic),  # picked elements get the grad, repeats add up
+        ))
+
+    # ------------------------------------------------------------------ backpropagation
+    def _prepare_backward(self, grad: ArrayLike | None) -> list:
+        if not self.requires_grad:
+            raise RuntimeError("backward() on a Tensor that does not require grad (no input had requires_grad=True)")
+        if grad is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() without a grad needs a one-element Tensor, this one has shape {self.data.shape}: "
+                    "reduce it to a scalar loss first (e.g. .sum() or .mean()), or pass grad=<array of that shape>"
+                )
+            seed = np.ones(self.data.shape, dtype=self.data.dtype)
+        else:
+            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)  # a copy
+            if seed.shape != self.data.shape:
+                raise ValueError(f"backward: grad has shape {seed.shape} but the Tensor has shape {self.data.shape}")
+        order = topological_order(self)
+        # Grads of intermediate nodes are recomputed on every call; leaves accumulate.
+        for node in order:
+            if node._children:
+                node.grad = None
+        if self._children or self.grad is None:
+            self.grad = seed
+        else:
+            self.grad = self.grad + seed
+        return order
+
+    def backward(self, grad: ArrayLike | None = None) -> None:
+        """Fill ``grad`` of every tensor this one depends on that requires grad, with ∂self/∂tensor.
+
+        A one-element tensor (a loss) needs no argument; otherwise pass ``grad``, the upstream
+        gradient shaped like this tensor. Nodes are visited in reverse topological order (found
+        without recursion). As in PyTorch, grads of leaves *accumulate* across calls: call
+        ``zero_grad`` (or set ``grad = None``) between steps. Grads of intermediate nodes are recomputed.
+        """
+        order = self._prepare_backward(grad)
+        check = state.detect_anomaly
+        owned: set = set()  # intermediate nodes whose grad array is theirs alone (safe to add into in place)
+        for node in reversed(order):
+            upstream = node.grad
+            if upstream is None:
+                continue
+            for child, rule in zip(node._children, node._backward):
+                if child.requires_grad:
+                    _accumulate(child, rule(upstream), upstream, owned, node, check)
+
+    def backward_steps(self, grad: ArrayLike | None = None) -> Iterator[BackwardStep]:
+        """Run backprop one node at a time, yielding a ``BackwardStep`` for each node.
+
+        ``local_grads[i]`` describes the rule used for input i (a Jacobian is never built) and
+        ``contributions[i]`` is the array added to that input's grad (None for an input that
+        needs no grad). Consuming every step leaves exactly the grads that ``backward()`` gives.
+        """
+        order = self._prepare_backward(grad)
+        check = state.detect_anomaly
+        owned: set = set()
+        for index, node in enumerate(reversed(order)):
+            upstream = node.grad
+            contributions = []
+            for child, rule in zip(node._children, node._backward):
+                contribution = None
+                if child.requires_grad and upstream is not None:
+                    contribution = _accumulate(child, rule(upstream), upstream, owned, node, check)
+                contributions.append(contribution)
+            # Copies: a leaf may adopt a contribution as its grad and add later ones into it.
+            contributions = tuple(None if c is None else c.copy() for c in contributions)
+            yield BackwardStep(index, node, upstream, node._children, describe_rules(node), contributions)
+
+    def zero_grad(self) -> None:
+        """Set the grad of this tensor and of everything it depends on to None."""
+        for node in topological_order(self):
+            node.grad = None
+
+
+# ---------------------------------------------------------------------- the one place grads reach inputs
+def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray, owned: set, node: Tensor, check: bool):
+    """Add one rule's output to ``child.grad``: unbroadcast, cast, then add in place when safe.
+
+    A leaf's grad must be an array of its own (optimisers update it in place), so a
+    contribution that shares memory with the upstream grad is copied. An intermediate node may
+    borrow the array until a second contribution arrives. Returns what was added.
+    """
+    if type(contribution) is not np.ndarray:
+        contribution = np.asarray(contribution)
+    data = child.data
+    if contribution.shape != data.shape:
+        contribution = unbroadcast(contribution, data.shape)
+    if contribution.dtype != data.dtype:
+        contribution = contribution.astype(data.dtype)
+    if check and not np.isfinite(contribution).all():
+        raise AnomalyError(
+            f"{node._op}: gradient flowing to its input of shape {data.shape} has NaN/inf (anomaly detected)"
+        )
+    grad = child.grad
+    if grad is None:
+        if child._children:
+            child.grad = contribution
+        elif contribution is upstream or (
+            contribution.base is not None and np.may_share_memory(contribution, upstream)
+        ):
+            child.grad = contribution.copy()
+        else:
+            child.grad = contribution
+    elif not child._children or id(child) in owned:
+        grad += contribution
+    else:
+        child.grad = grad + contribution
+        owned.add(id(child))
+    return contribution
+
+
+# ---------------------------------------------------------------------- ops with more machinery
+def _pow_tensors(base: Tensor, exponent: Tensor) -> Tensor:
+    """``base ** exponent`` when the exponent is a Tensor too (so it may get a grad)."""
+    b, w = base.data, exponent.data
+    if exponent.requires_grad and (b <= 0).any():
+        raise ValueError("**: base must be positive when the exponent requires grad (d/dw b^w = b^w·ln b)")
+    out = b**w
+    return _result(out, (base, exponent), "**", (
+        lambda g: g * w * b ** (w - 1),  # d(b^w)/db = w b^(w-1)
+        lambda g: g * out * np.log(b),  # d(b^w)/dw = b^w ln b
+    ))
+
+
+def _matmul(a: Tensor, b: Tensor) -> Tensor:
+    """``a @ b`` as ``np.matmul``: 1-D operands act as a row (left) or a column (right)."""
+    x, y = a.data, b.data
+    if x.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"@: operands need at least one axis, got shapes {x.shape} and {y.shape}; use * for scalars")
+    inner = y.shape[-2] if y.ndim > 1 else y.shape[0]
+    if x.shape[-1] != inner:
+        raise ValueError(f"@: shapes {x.shape} and {y.shape} do not match ({x.shape[-1]} != {inner})")
+    if x.ndim == 2 and y.ndim == 2:
+        return _result(x @ y, (a, b), "@", (
+            lambda g: g @ y.T,  # d(A @ B)/dA: g @ Bᵀ
+            lambda g: x.T @ g,  # d(A @ B)/dB: Aᵀ @ g
+        ))
+    # 1-D operands become matrices (a row on the left, a column on the right), and g gets those axes back.
+    x2 = x[None, :] if x.ndim == 1 else x
+    y2 = y[:, None] if y.ndim == 1 else y
+
+    def as_matrix(g: np.ndarray) -> np.ndarray:
+        if x.ndim == 1:
+            g = g[..., None, :] if y.ndim > 1 else g[..., None]
+        if y.ndim == 1:
+            g = g[..., None]
+        return g
+
+    def grad_a(g: np.ndarray) -> np.ndarray:
+        ga = as_matrix(g) @ np.swapaxes(y2, -1, -2)  # g @ Bᵀ
+        return ga[..., 0, :] if x.ndim == 1 else ga
+
+    def grad_b(g: np.ndarray) -> np.ndarray:
+        gb = np.swapaxes(x2, -1, -2) @ as_matrix(g)  # Aᵀ @ g
+        return gb[..., 0] if y.ndim == 1 else gb
+
+    return _result(x @ y, (a, b), "@", (grad_a, grad_b))
+
+
+def _scatter_max(g: np.ndarray, shape: tuple, winner: np.ndarray, axis: int | None, keepdims: bool) -> np.ndarray:
+    """The grad of ``max``: ``g`` placed at each winner's position, zeros elsewhere."""
+    full = np.zeros(shape, dtype=g.dtype)
+    if axis is None:
+        full.reshape(-1)[winner] = g.reshape(())
+    else:
+        np.put_along_axis(full, winner, _expand(g, axis, keepdims), axis=axis)
+    return full
+
+
+def _as_index(index: Any) -> Any:
+    """An index with Tensors and lists turned into arrays (float Tensors holding whole numbers become ints)."""
+    if isinstance(index, tuple):
+        return tuple(_as_index(i) for i in index)
+    if isinstance(index, Tensor):
+        index = index.data
+        if index.dtype.kind == "f":
+            if not np.all(index == np.round(index)):
+                raise IndexError("a Tensor used as an index must hold whole numbers")
+            index = index.astype(np.intp)
+    elif isinstance(index, Value):
+        raise TypeError("cannot index a Tensor with a Value; use an int")
+    elif isinstance(index, list):
+        index = np.asarray(index)
+    return index
+
+
+def _is_basic_index(index: Any) -> bool:
+    """True when no integer array is involved, so no element can be picked twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    for part in parts:
+        if isinstance(part, np.ndarray) and part.dtype != bool:
+            return False
+    return True
+
+
+def _scatter_index(g: np.ndarray, shape: tuple, index: Any, basic: bool) -> np.ndarray:
+    """The grad of ``x[index]``: ``g`` put back where the elements came from, adding repeats."""
+    full = np.zeros(shape, dtype=g.dtype)
+    if basic:
+        full[index] = g
+    else:
+        np.add.at(full, index, g)
+    return full
+
+
+def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    x = logits.data
+    if x.ndim not in (1, 2):
+        raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {x.shape}")
+    x2 = x[None, :] if x.ndim == 1 else x
+    n, classes = x2.shape
+    target = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    shifted = x2 - x2.max(axis=1, keepdims=True)
+    exps = np.exp(shifted)
+    sums = exps.sum(axis=1, keepdims=True)
+    log_probs = shifted - np.log(sums)
+    probs = exps / sums
+    if target.shape == x.shape and target.dtype.kind == "f":  # probabilities (e.g. one-hot)
+        target_probs = target.reshape(x2.shape).astype(x.dtype, copy=False)
+    else:
+        labels = target.reshape(-1)
+        if labels.shape != (n,):
+            raise ValueError(f"cross_entropy: targets of shape {target.shape} do not fit logits of shape {x.shape}: "
+                             f"expected {n} labels or probabilities of shape {x.shape}")
+        if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
+            labels = labels.astype(np.intp)
+        if labels.dtype.kind not in "iu":
+            raise TypeError(f"cross_entropy: labels must be integers, got dtype {labels.dtype}")
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            bad = labels[(labels < 0) | (labels >= classes)]
+            raise ValueError(f"cross_entropy: labels must be in 0..{classes - 1} for {classes} classes, got {bad[:5]}")
+        target_probs = np.zeros(x2.shape, dtype=x.dtype)
+        target_probs[np.arange(n), labels] = 1
+    losses = -(target_probs * log_probs).sum(axis=1)
+    total_target = target_probs.sum(axis=1, keepdims=True)  # 1 per row for labels and one-hot rows
+    if reduction == "mean":
+        out, scale = losses.mean() if n else np.asarray(np.nan, x.dtype), 1.0 / max(n, 1)
+    elif reduction == "sum":
+        out, scale = losses.sum(), 1.0
+    else:
+        out, scale = (losses if x.ndim == 2 else losses[0]), None
+
+    def rule(g: np.ndarray) -> np.ndarray:
+        per_row = g.reshape(-1, 1) if scale is None else g * scale
+        grad = (probs * total_target - target_probs) * per_row  # d CE/dx = softmax - target (per row, / N for mean)
+        return grad.reshape(x.shape)
+
+    return _result(out, (logits,), "cross_entropy", (rule,))
+
+
+# ---------------------------------------------------------------------- functions of several tensors
+def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis, as ``np.concatenate``."""
+    parts = _as_tensors(tensors, "concatenate")
+    arrays = [t.data for t in parts]
+    try:
+        out = np.concatenate(arrays, axis=axis)
+    except ValueError as error:
+        shapes = ", ".join(str(a.shape) for a in arrays)
+        raise ValueError(f"concatenate: shapes {shapes} do not fit along axis {axis}: {error}") from None
+    axis = axis % out.ndim
+    rules = []
+    start = 0
+    for array in arrays:
+        where = (slice(None),) * axis + (slice(start, start + array.shape[axis]),)
+        rules.append(lambda g, where=where: g[where])  # each input gets back its own slice of the grad
+        start += array.shape[axis]
+    return _result(out, tuple(parts), "concatenate", tuple(rules))
+
+
+def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new axis, as ``np.stack``."""
+    parts = _as_tensors(tensors, "stack")
+    shapes = {t.data.shape for t in parts}
+    if len(shapes) > 1:
+        raise ValueError(f"stack: all tensors must have the same shape, got {', '.join(str(s) for s in shapes)}")
+    out = np.stack([t.data for t in parts], axis=axis)
+    rules = tuple(
+        (lambda g, i=i: np.moveaxis(g, axis, 0)[i])  # each input gets back its own slice of the grad
+        for i in range(len(parts))
+    )
+    return _result(out, tuple(parts), "stack", rules)
+
+
+def where(condition: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
+    """``a`` where ``condition`` is true, else ``b`` (broadcast together, as ``np.where``)."""
+    if isinstance(condition, Tensor):
+        condition = condition.data
+    condition = np.asarray(condition, dtype=bool)
+    like = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(0.0)
+    a, b = _lift(a, like), _lift(b, like)
+    try:
+        out = np.where(condition, a.data, b.data)
+    except ValueError:
+        raise ValueError(
+            f"where: shapes {condition.shape}, {a.data.shape} and {b.data.shape} do not broadcast together"
+        ) from None
+    return _result(out, (a, b), "where", (
+        lambda g: np.where(condition, g, 0),  # d/da = 1 where the condition holds
+        lambda g: np.where(condition, 0, g),  # d/db = 1 where it does not
+    ))
+
+
+def _as_tensors(tensors: Any, op: str) -> list:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: expected a list or tuple of Tensors, got {type(tensors).__name__}")
+    if not tensors:
+        raise ValueError(f"{op}: expected at least one Tensor, got an empty sequence")
+    like = next((t for t in tensors if isinstance(t, Tensor)), None)
+    if like is None:
+        like = Tensor(tensors[0])
+    return [_lift(t, like) for t in tensors]
+
+
+# ---------------------------------------------------------------------- the rules, in words (for backward_steps)
+RULES: dict[str, tuple[str, ...]] = {
+    # arithmetic
+    "+": ("d(a+b)/da = 1", "d(a+b)/db = 1"),
+    "*": ("d(a*b)/da = b", "d(a*b)/db = a"),
+    "**n": ("d(x^n)/dx = n*x^(n-1)",),
+    "**": ("d(b^w)/db = w*b^(w-1)", "d(b^w)/dw = b^w*ln(b)"),
+    "neg": ("d(-a)/da = -1",),
+    "-": ("d(a-b)/da = 1", "d(a-b)/db = -1"),
+    "/": ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"),
+    # functions of one input
+    "exp": ("d(e^x)/dx = e^x",),
+    "log": ("d(ln x)/dx = 1/x",),
+    "sqrt": ("d(sqrt x)/dx = 1/(2 sqrt x)",),
+    "tanh": ("d(tanh x)/dx = 1 - tanh^2 x",),
+    "sigmoid": ("d(sigmoid x)/dx = s(1-s)",),
+    "relu": ("d(relu x)/dx = 1 if x > 0 else 0",),
+    "leaky_relu": ("d(leaky_relu x)/dx = 1 if x > 0 else alpha",),
+    "elu": ("d(elu x)/dx = 1 if x > 0 else alpha*e^x",),
+    "abs": ("d|x|/dx = sign(x)",),
+    "clip": ("d(clip x)/dx = 1 inside [low, high] else 0",),
+    # functions of two inputs
+    "maximum": ("d max(a,b)/da = 1 where a >= b", "d max(a,b)/db = 1 where b > a"),
+    "minimum": ("d min(a,b)/da = 1 where a <= b", "d min(a,b)/db = 1 where b < a"),
+    "@": ("d(A@B)/dA: g @ B^T", "d(A@B)/dB: A^T @ g"),
+    # reductions and functions along an axis
+    "sum": ("d(sum x)/dx_i = 1",),
+    "mean": ("d(mean x)/dx_i = 1/n",),
+    "max": ("d(max x)/dx_i = 1 at the first maximum, else 0",),
+    "logsumexp": ("d(lse x)/dx_i = softmax(x)_i",),
+    "softmax": ("d s_i/dx_j = s_i (delta_ij - s_j)",),
+    "log_softmax": ("d(x_i - lse)/dx_j = delta_ij - s_j",),
+    "cross_entropy": ("d CE/dx = (softmax(x) - target) / N",),
+    "linear": ("d(x@W^T+b)/dx: g @ W", "d(x@W^T+b)/dW: g^T @ x", "d(x@W^T+b)/db = sum of g over rows"),
+    # shape
+    "reshape": ("grad reshaped back",),
+    "transpose": ("grad transposed back",),
+    "index": ("grad scattered back to the picked positions (repeats add)",),
+    "concatenate": ("this input's slice of the grad",),
+    "stack": ("this input's slice of the grad",),
+    "where": ("d/da = 1 where condition", "d/db = 1 where not condition"),
+}
+
+
+def describe_rules(node: Any) -> tuple:
+    """The backward rule of each input of ``node``, in words."""
+    op = node._op
+    if op.startswith("**") and op != "**":
+        op = "**n"
+    words = RULES.get(op, ())
+    if len(words) == 1 and len(node._children) > 1:  # one rule shared by every input (concatenate, stack)
+        words = words * len(node._children)
+    return tuple(words) + ("",) * (len(node._children) - len(words))
