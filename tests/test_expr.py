@@ -271,3 +271,61 @@ def test_the_parser_source_calls_no_eval_exec_or_compile():
     tree = ast.parse(inspect.getsource(expr_module))
     called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
     assert not called & {"eval", "exec", "compile", "__import__"}
+
+
+# ---------------------------------------------------------------------------- the graph command
+def _run_graph(argv, capsys):
+    from retrograd.graph_cmd import main
+
+    status = main(argv)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_graph_command_prints_every_gradient(capsys):
+    status, out, _ = _run_graph(["tanh(w*x + b)", "--set", "w=0.5", "x=2", "b=-1.3"], capsys)
+    assert status == 0
+    t = math.tanh(0.5 * 2 - 1.3)
+    assert f"= {t:.6g}" in out
+    for name, grad in [("w", (1 - t * t) * 2), ("x", (1 - t * t) * 0.5), ("b", 1 - t * t)]:
+        assert f"∂out/∂{name} = {grad:.6g}" in out
+
+
+def test_graph_command_draws_an_svg_with_the_variable_names(tmp_path, capsys):
+    path = tmp_path / "graph.svg"
+    status, out, err = _run_graph(["x*y + x", "--set", "x=3", "y=-2", "--out", str(path), "--local-grads"], capsys)
+    assert status == 0, err
+    svg = path.read_text()
+    assert svg.lstrip().startswith(("<?xml", "<svg")) and "</svg>" in svg
+    assert ">x<" in svg and ">y<" in svg
+    assert str(path) in out
+
+
+@pytest.mark.parametrize(
+    "argv,fragment",
+    [
+        (["x.real", "--set", "x=1"], "attribute access"),
+        (["log(x)", "--set", "x=-1"], "log: input must be positive"),
+        (["x", "--set", "x"], "NAME=NUMBER"),
+        (["x", "--set", "x=abc"], "'abc' is not a number"),
+        (["x", "--set", "x=inf"], "finite"),
+        (["x", "--set", "x=1", "x=2"], "x twice"),
+        (["x + y", "--set", "x=1"], "no value given for y"),
+    ],
+)
+def test_graph_command_reports_bad_input_and_exits_2(argv, fragment, capsys):
+    status, out, err = _run_graph(argv, capsys)
+    assert status == 2
+    assert fragment in err and err.startswith("error: ")
+    assert out == ""
+
+
+def test_graph_command_points_a_caret_at_the_column(capsys):
+    _, _, err = _run_graph(["w*x + b[0]", "--set", "w=1", "x=1", "b=1"], capsys)
+    expression_line, caret_line = err.splitlines()[1:3]
+    assert caret_line.index("^") == expression_line.index("b[0]")
+
+
+def test_graph_command_refuses_an_unknown_picture_format(tmp_path, capsys):
+    status, _, err = _run_graph(["x", "--set", "x=1", "--out", str(tmp_path / "g.jpg")], capsys)
+    assert status == 1 and "cannot tell the format" in err

@@ -1,0 +1,138 @@
+"""``retrograd graph``: type a formula, see its value, every gradient, and a picture of its graph.
+
+    retrograd graph "tanh(w*x + b)" --set w=0.5 x=2 b=-1 --out graph.svg
+
+The formula is read by the safe parser in ``retrograd.expr`` (an allow-list of numbers,
+variables, ``+ - * / **`` and a few functions; never run as code), built from ``Value``s,
+backpropagated, and drawn with ``viz.render`` when ``--out`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import TextIO
+
+from autograd import AnomalyError, detect_anomaly
+
+from .expr import FUNCTIONS, ExpressionError, build_graph
+
+__all__ = ["HELP", "add_arguments", "main", "parse_assignments", "run"]
+
+#: One line for the list of subcommands.
+HELP = 'compute a formula\'s gradients and draw its graph, e.g. graph "tanh(w*x + b)" --set w=0.5 x=2 b=-1'
+
+#: Exit status for input the user can fix (as argparse uses for usage errors).
+USAGE_ERROR = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``graph`` subcommand's arguments to ``parser``."""
+    parser.add_argument(
+        "expression",
+        help=f"a formula of numbers, variables, + - * / ** and the functions {', '.join(sorted(FUNCTIONS))}",
+    )
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        metavar="NAME=NUMBER",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="a value for each variable, e.g. --set w=0.5 x=2 b=-1",
+    )
+    parser.add_argument("--out", metavar="PATH", help="draw the graph to PATH (.svg, .png, .dot)")
+    parser.add_argument(
+        "--local-grads", action="store_true", help="label each edge with ∂out/∂in and what backprop sends along it"
+    )
+    parser.add_argument("--steps", action="store_true", help="print backprop one node at a time")
+
+
+def parse_assignments(assignments: list[str]) -> dict[str, float]:
+    """Turn ``["w=0.5", "x=2"]`` into ``{"w": 0.5, "x": 2.0}``; raise ``ExpressionError`` naming a bad one."""
+    values: dict[str, float] = {}
+    for assignment in assignments:
+        name, equals, number_text = assignment.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise ExpressionError(f"--set takes NAME=NUMBER, got {assignment!r}")
+        if name in values:
+            raise ExpressionError(f"--set gives {name} twice")
+        try:
+            number = float(number_text)
+        except ValueError:
+            raise ExpressionError(f"--set {name}: {number_text!r} is not a number") from None
+        if not math.isfinite(number):
+            raise ExpressionError(f"--set {name}: the number must be finite, got {number_text!r}")
+        values[name] = number
+    return values
+
+
+def _show_error(text: str, error: ExpressionError, err: TextIO) -> None:
+    """The message, and for an error at a column, the formula with a caret under that column."""
+    print(f"error: {error}", file=err)
+    if error.column is not None and 0 < error.column <= len(text) + 1:
+        print(f"  {text}", file=err)
+        print(f"  {' ' * (error.column - 1)}^", file=err)
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run ``retrograd graph`` with parsed ``args``; returns the exit status (0 on success)."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    text = args.expression
+    try:
+        root, leaves = build_graph(text, parse_assignments(args.assignments))
+    except ExpressionError as error:
+        _show_error(text, error, err)
+        return USAGE_ERROR
+
+    try:
+        with detect_anomaly():  # a NaN or inf gradient names the op it came from
+            if args.steps:
+                for step in root.backward_steps():
+                    print(step, file=out)
+            else:
+                root.backward()
+    except AnomalyError as error:
+        print(f"error: backprop failed: {error}", file=err)
+        return USAGE_ERROR
+
+    print(f"{text} = {root.data:.6g}", file=out)
+    width = max((len(name) for name in leaves), default=0)
+    for name, leaf in leaves.items():
+        print(f"  ∂out/∂{name:<{width}} = {leaf.grad:.6g}   ({name} = {leaf.data:g})", file=out)
+
+    if args.out:
+        return _draw(root, args.out, args.local_grads, out, err)
+    return 0
+
+
+def _draw(root: object, path: str, local_grads: bool, out: TextIO, err: TextIO) -> int:
+    try:
+        import viz
+    except ImportError as error:
+        print(f"drawing skipped: the viz package cannot be imported ({error}); pip install 'retrograd[viz]'", file=err)
+        return 1
+    try:
+        written = viz.render(root, path, show_local_grads=local_grads)
+    except (viz.LayoutProgramNotFoundError, viz.LayoutTimeoutError, viz.GraphTooLargeError) as error:
+        print(f"error: drawing failed: {error}", file=err)
+        return 1
+    except (ValueError, OSError) as error:  # an unknown suffix, a folder that does not exist, ...
+        print(f"error: cannot write {path}: {error}", file=err)
+        return 1
+    print(f"graph drawn to {written}", file=out)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``graph`` on its own: ``python -m retrograd.graph_cmd "x*y" --set x=1 y=2``."""
+    parser = argparse.ArgumentParser(prog="retrograd graph", description=HELP)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
