@@ -8,11 +8,13 @@
 from .dot_binary import LayoutProgramNotFoundError, LayoutTimeoutError, find_layout_program, use_found_binary
 from .graph import GraphTooLargeError, draw_graph, render, to_dot, to_svg
 from .plots import plot_decision_boundary
+from .stepper import BackpropStepper
 
 # Point the graphviz package at `dot` or `graphviz-pure`, so Digraph.render and Jupyter's display work.
 use_found_binary()
 
 __all__ = [
+    "BackpropStepper",
     "GraphTooLargeError",
     "LayoutProgramNotFoundError",
     "LayoutTimeoutError",

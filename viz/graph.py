@@ -45,6 +45,7 @@ CHECK_FAIL_COLOUR = "#ff9c9c"
 GRAD_PALETTE = ("#e4dcf2", "#b9d3f0", "#bde5b2", "#fff09a", "#ffbe73", "#ff8a65")
 ZERO_GRAD_COLOUR = "#ffffff"
 PLAIN_FILL = "#ffffff"
+INVISIBLE = "#ffffff00"
 
 
 class GraphTooLargeError(ValueError):
@@ -90,6 +91,11 @@ class Frame:
     active_edges: set[tuple[int, int]] = field(default_factory=set)
     marks: dict[int, NodeMark] = field(default_factory=dict)
     title: str | None = None
+    # For a sequence of frames whose layout must not move: contributions not yet computed are
+    # drawn invisibly, grad cells have fixed sizes, and every box keeps room for the highlight.
+    pending_contributions: set[tuple[int, int]] = field(default_factory=set)
+    grad_cell_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
+    stable_layout: bool = False
 
 
 # ---------------------------------------------------------------------- formatting
@@ -314,7 +320,7 @@ def build_digraph(
     if frame.title:
         dot.attr(label=_html_label([frame.title]), labelloc="t", fontsize="14")
     dot.attr("node", fontname=FONT, fontsize="11")
-    dot.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.7")
+    dot.attr("edge", fontname=FONT, fontsize="10", arrowsize="0.7")
 
     # Value and op nodes, each inside its cluster (if any); clusters numbered by first appearance.
     groups: dict[str, list[str]] = {}
@@ -361,7 +367,9 @@ def _value_node_statement(
         cells.append(f"<B>{_html_lines([label])}</B>")
     if options.show_data:
         cells.append(_html_lines(_data_lines(node)))
+    grad_cell = None
     if options.show_grad:
+        grad_cell = len(cells)
         cells.append(_html_lines(_grad_lines(node, grad)))
     mark = frame.marks.get(i)
     if mark is not None:
@@ -374,11 +382,18 @@ def _value_node_statement(
     if mark is not None:
         fill = mark.fill
     highlighted = i in frame.highlight
-    border = f' COLOR="{HIGHLIGHT_COLOUR}"' if highlighted else ""
-    row = "".join(f'<TD BALIGN="LEFT">{cell}</TD>' for cell in cells)
+    if highlighted:
+        border = f'BORDER="3" COLOR="{HIGHLIGHT_COLOUR}"'
+    else:
+        border = f'BORDER="3" COLOR="{INVISIBLE}"' if frame.stable_layout else 'BORDER="0"'
+    # Cells keep black borders whatever colour the table's (highlight) border has.
+    cell_attributes = ['BALIGN="LEFT" COLOR="black"'] * len(cells)
+    if grad_cell is not None and i in frame.grad_cell_sizes:
+        width, height = frame.grad_cell_sizes[i]
+        cell_attributes[grad_cell] += f' FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{height:.0f}"'
+    row = "".join(f"<TD {attributes}>{cell}</TD>" for attributes, cell in zip(cell_attributes, cells))
     label_html = (
-        f'<<TABLE BORDER="{3 if highlighted else 0}"{border} CELLBORDER="1" CELLSPACING="0" '
-        f'CELLPADDING="4" BGCOLOR="{fill}"><TR>{row}</TR></TABLE>>'
+        f'<<TABLE {border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{fill}"><TR>{row}</TR></TABLE>>'
     )
     css = ' class="highlight"' if highlighted else ""
     return f'\tv{i} [label={label_html} shape=plaintext id="v{i}"{css}]\n'
@@ -398,10 +413,15 @@ def _edge_statement(child_i: int, parent_i: int, position: int, notes: Mapping, 
         lines = []
         if note.local is not None:
             lines.append(f"∂out/∂in {_note_text(note.local)}")
+        text = _html_lines(lines)
         if note.contribution is not None:
-            lines.append(f"grad += {_note_text(note.contribution)}")
-        if lines:
-            attributes.append(f"label={_html_label(lines)}")
+            contribution = _html_lines([f"grad += {_note_text(note.contribution)}"])
+            if (parent_i, position) in frame.pending_contributions:
+                # Not computed yet: drawn invisibly so that the layout stays where it will be.
+                contribution = f'<FONT COLOR="{INVISIBLE}">{contribution}</FONT>'
+            text = f"{text}<BR/>{contribution}" if text else contribution
+        if text:
+            attributes.append(f"label=<{text}>")
     if (parent_i, position) in frame.active_edges:
         attributes.append(f'color="{ACTIVE_EDGE_COLOUR}" fontcolor="{ACTIVE_EDGE_COLOUR}" penwidth=2 class="active"')
     return f"\tv{child_i} -> op{parent_i} [{' '.join(attributes)}]\n"
