@@ -117,6 +117,8 @@ def _is_tensor(node: Node) -> bool:
 
 def _array_text(values: np.ndarray) -> str:
     """Small arrays as their numbers (one line per row), e.g. ``[[1.0, 2.0], [3.0, 4.0]]``."""
+    if np.ndim(values) == 0:
+        return format_number(float(values))
     return np.array2string(np.asarray(values), precision=4, separator=", ", suppress_small=True)
 
 
@@ -144,6 +146,8 @@ def _grad_lines(node: Node, grad: Any) -> list[str]:
 
 
 def _note_text(value: Any) -> str:
+    if value is None:
+        return "None"
     if isinstance(value, str):
         return value
     if isinstance(value, np.ndarray):
@@ -290,10 +294,15 @@ def static_edge_notes(order: Sequence[Node], grads: Sequence[Any]) -> dict[tuple
     """Local derivatives stored on the nodes (``_local_grads``) and, from the grads, the contributions."""
     notes = {}
     for i, node in enumerate(order):
-        locals_ = getattr(node, "_local_grads", None) or ()
-        for position, local in enumerate(locals_):
+        locals_ = getattr(node, "_local_grads", None)
+        if locals_ is None and node._children:
+            # Tensors keep backward rules, not numbers: describe each rule in words.
+            from autograd.tensor import describe_rules
+
+            locals_ = describe_rules(node)
+        for position, local in enumerate(locals_ or ()):
             contribution = None
-            if not isinstance(local, str) and grads[i] is not None:
+            if local is not None and not isinstance(local, str) and grads[i] is not None:
                 contribution = local * grads[i]
             notes[(i, position)] = EdgeNote(local, contribution)
     return notes
@@ -411,7 +420,9 @@ def _edge_statement(child_i: int, parent_i: int, position: int, notes: Mapping, 
     note = notes.get((parent_i, position))
     if note is not None:
         lines = []
-        if note.local is not None:
+        if isinstance(note.local, str):
+            lines.append(note.local)  # a tensor rule, already in words
+        elif note.local is not None:
             lines.append(f"∂out/∂in {_note_text(note.local)}")
         text = _html_lines(lines)
         if note.contribution is not None:

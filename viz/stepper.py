@@ -41,7 +41,7 @@ from .graph import (
 # Every frame is a separate layout and a separate picture in the HTML file: keep graphs small.
 DEFAULT_STEPPER_MAX_NODES = 400
 # Rough width of one character at the labels' 11 pt Helvetica, for cells that must keep their size.
-CHARACTER_WIDTH = 6.3
+CHARACTER_WIDTH = 5.9
 LINE_HEIGHT = 14.0
 
 
@@ -150,6 +150,8 @@ class BackpropStepper:
     def _caption(self, step: Any) -> str:
         total = len(self.steps)
         where = f"step {step.index + 1} of {total}: {_name(step.node)}"
+        if step.upstream is None:
+            return f"{where} needs no grad (nothing that requires grad depends on it)"
         if not step.children:
             return f"{where} is a leaf: its grad {_note_text(step.upstream)} is final"
         return (
