@@ -18,26 +18,38 @@ from typing import Any
 def topological_order(root: Any) -> list:
     """Return every node reachable from ``root``, each after all of its children.
 
-    Iterative depth-first search, so a chain of a million nodes needs no recursion.
-    Reversing the list gives the order in which backprop visits the nodes.
+    Iterative depth-first search, so a chain of a million nodes needs no recursion; the
+    order is the one a recursive walk would give (first child finished first). Reversing the
+    list gives the order in which backprop visits the nodes.
+
+    Nodes are kept in a set, hashed by identity (neither engine defines ``__eq__``). The stack
+    holds only nodes and a marker, so the walk allocates nothing per node and its time per
+    node stays flat however large the graph is.
     """
     order = []
     visited = set()
-    stack = [(root, False)]
+    stack = [root]
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
+        node = stack.pop()
+        if node is _CHILDREN_DONE:
+            # Everything pushed above this marker is finished: the node below it comes next.
+            order.append(stack.pop())
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
-        stack.append((node, True))
+        visited.add(node)
+        if not node._children:
+            order.append(node)  # a leaf is finished as soon as it is reached
+            continue
+        stack.append(node)
+        stack.append(_CHILDREN_DONE)
         # Pushed in reverse so the first child is finished first, as a recursive walk would.
-        for child in reversed(node._children):
-            if id(child) not in visited:
-                stack.append((child, False))
+        stack.extend(reversed(node._children))
     return order
+
+
+# Pushed above a node on the stack: popping it means the node's children are all in ``order``.
+_CHILDREN_DONE = object()
 
 
 @dataclass(frozen=True)

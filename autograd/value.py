@@ -56,10 +56,13 @@ class Value:
         self._local_grads: tuple = ()
         self._op = ""
 
-    @classmethod
-    def _from_op(cls, data: float, children: tuple, local_grads: tuple, op: str) -> Value:
-        """Build the result of an op: ``children[i]`` with local derivative ``local_grads[i]``."""
-        out = object.__new__(cls)
+    @staticmethod
+    def _from_op(data: float, children: tuple, local_grads: tuple, op: str) -> Value:
+        """Build the result of an op: ``children[i]`` with local derivative ``local_grads[i]``.
+
+        Every op makes a node through here, so it skips ``__init__``'s checks of user input.
+        """
+        out = _new_object(Value)
         out.data = data
         out.grad = 0.0
         out.label = ""
@@ -221,13 +224,13 @@ class Value:
         ``grad = 0.0``) between steps. Grads of intermediate nodes are recomputed.
         """
         order = self._prepare_backward()
-        check = state.detect_anomaly
+        if state.detect_anomaly:
+            _backward_checking_anomalies(order)
+            return
         for node in reversed(order):
             upstream = node.grad
             for child, local in zip(node._children, node._local_grads):
-                child.grad += local * upstream
-                if check and not math.isfinite(child.grad):
-                    raise AnomalyError(f"{node._op}: gradient flowing to its input is {child.grad} (anomaly detected)")
+                child.grad += local * upstream  # the chain rule, along one edge
 
     def backward_steps(self) -> Iterator[BackwardStep]:
         """Run backprop one node at a time, yielding a ``BackwardStep`` record for each node.
@@ -260,6 +263,19 @@ class Value:
 
 
 # ---------------------------------------------------------------------- helpers
+_new_object = object.__new__
+
+
+def _backward_checking_anomalies(order: list) -> None:
+    """``backward``'s loop in anomaly mode: stop at the first gradient that is NaN or infinite."""
+    for node in reversed(order):
+        upstream = node.grad
+        for child, local in zip(node._children, node._local_grads):
+            child.grad += local * upstream
+            if not math.isfinite(child.grad):
+                raise AnomalyError(f"{node._op}: gradient flowing to its input is {child.grad} (anomaly detected)")
+
+
 def _as_value(x: Value | Number) -> Value:
     if isinstance(x, Value):
         return x
