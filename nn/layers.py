@@ -1,0 +1,362 @@
+"""Layers on the tensor engine: each takes a batch (a ``Tensor`` whose first axis is the example).
+
+``Linear`` holds the parameters; the activation modules, ``Dropout`` and ``Flatten`` have none;
+``Sequential`` chains modules; ``mlp`` builds the same network as the scalar ``nn.MLP``::
+
+    model = nn.mlp(2, [16, 16, 1], activation="relu", seed=0)
+    scores = model(Tensor(X))          # X: (examples, 2)  ->  scores: (examples, 1)
+
+``Linear`` stores its weight as PyTorch does, (outputs × inputs), and computes
+``x @ weight.T + bias`` as one node (``autograd.linear``). The weights of output unit j are the
+weights of neuron j of the scalar ``Layer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, linear
+
+from .activations import ActivationLike, ActivationSpec, parse_activation
+from .init import Initializer, RngLike, get_initializer, make_rng
+from .module import Module
+
+__all__ = [
+    "ELU",
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "Maxout",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "activation_module",
+    "mlp",
+]
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _as_tensor(x: Any, who: str) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    raise TypeError(f"{who} takes a Tensor (or a NumPy array), got {type(x).__name__}")
+
+
+def _check_dtype(dtype: Any) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype not in FLOAT_DTYPES:
+        raise TypeError(f"parameters must be float32 or float64, got {dtype}")
+    return dtype
+
+
+# ---------------------------------------------------------------------- layers with parameters
+class Linear(Module):
+    """A fully connected layer: ``x @ weight.T + bias`` with weight (nout × nin) and bias (nout,).
+
+    The weights come from ``init``\\ ``((nin, nout), rng)`` (see ``nn.init``), the bias starts at 0.
+    ``dtype`` is float32 (fast, the default of ``Tensor``) or float64 (for checking gradients).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        bias: bool = True,
+        *,
+        init: str | Initializer = "xavier_uniform",
+        rng: RngLike = None,
+        dtype: Any = np.float32,
+    ) -> None:
+        for name, n in (("nin", nin), ("nout", nout)):
+            if not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"Linear needs {name} >= 1, got {n!r}")
+        dtype = _check_dtype(dtype)
+        drawn = get_initializer(init)((int(nin), int(nout)), make_rng(rng))
+        self.weight = Tensor(drawn.T.astype(dtype), requires_grad=True, label="weight")
+        self.bias = Tensor(np.zeros(nout, dtype=dtype), requires_grad=True, label="bias") if bias else None
+
+    @classmethod
+    def from_arrays(cls, weight: Any, bias: Any = None, dtype: Any = None) -> Linear:
+        """A Linear layer holding copies of ``weight`` (nout × nin) and ``bias`` (nout,), or no bias."""
+        if dtype is None:
+            given = np.asarray(weight).dtype
+            dtype = given if given in FLOAT_DTYPES else np.float64
+        weight = np.array(weight, dtype=dtype)
+        if weight.ndim != 2:
+            raise ValueError(f"weight must be a matrix (nout × nin), got shape {weight.shape}")
+        _check_dtype(weight.dtype)
+        layer = cls.__new__(cls)
+        layer.weight = Tensor(weight, requires_grad=True, label="weight")
+        layer.bias = None
+        if bias is not None:
+            bias = np.array(bias, dtype=weight.dtype)
+            if bias.shape != (weight.shape[0],):
+                raise ValueError(f"bias must have shape {(weight.shape[0],)}, got {bias.shape}")
+            layer.bias = Tensor(bias, requires_grad=True, label="bias")
+        return layer
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs."""
+        return self.weight.shape[1]
+
+    @property
+    def nout(self) -> int:
+        """The number of outputs."""
+        return self.weight.shape[0]
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Outputs for a batch ``x`` of shape (examples, nin), or one example of shape (nin,)."""
+        x = _as_tensor(x, "Linear")
+        if x.ndim == 0 or x.shape[-1] != self.nin:
+            raise ValueError(f"Linear({self.nin}, {self.nout}) takes inputs of shape (..., {self.nin}), got {x.shape}")
+        return linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"{self.nin}, {self.nout}, bias={self.bias is not None}, dtype={self.weight.dtype}"
+
+
+# ---------------------------------------------------------------------- activations
+class Identity(Module):
+    """Returns its input unchanged."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x
+
+
+class Sigmoid(Module):
+    """σ(x) = 1 / (1 + e⁻ˣ), element-wise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _as_tensor(x, "Sigmoid").sigmoid()
+
+
+class Tanh(Module):
+    """tanh(x), element-wise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _as_tensor(x, "Tanh").tanh()
+
+
+class ReLU(Module):
+    """max(0, x), element-wise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _as_tensor(x, "ReLU").relu()
+
+
+class LeakyReLU(Module):
+    """x for x > 0, else alpha·x."""
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        self.alpha = float(alpha)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _as_tensor(x, "LeakyReLU").leaky_relu(self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class ELU(Module):
+    """x for x > 0, else alpha·(eˣ - 1)."""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = float(alpha)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _as_tensor(x, "ELU").elu(self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class Maxout(Module):
+    """The largest of each group of ``k`` consecutive features: (…, m·k) → (…, m).
+
+    Put it after a ``Linear`` layer with ``k`` times as many outputs as the Maxout layer has.
+    """
+
+    def __init__(self, k: int = 2) -> None:
+        if not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"Maxout needs a group size k >= 1, got {k!r}")
+        self.k = int(k)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _as_tensor(x, "Maxout")
+        width = x.shape[-1] if x.ndim else 0
+        if width % self.k:
+            raise ValueError(f"Maxout(k={self.k}) needs a last axis that is a multiple of {self.k}, got {x.shape}")
+        groups = x.reshape(x.shape[:-1] + (width // self.k, self.k))
+        return groups.max(axis=-1)
+
+    def extra_repr(self) -> str:
+        return f"k={self.k}"
+
+
+class Softmax(Module):
+    """exp(x_i) / Σ_j exp(x_j) along ``axis`` (the features, by default): probabilities that add up to 1."""
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = int(axis)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _as_tensor(x, "Softmax").softmax(axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
+
+
+def activation_module(activation: ActivationLike) -> Module:
+    """The module of an activation named as in ``nn.activations`` (``"relu"``, ``("maxout", {"k": 3})``, ...)."""
+    spec = parse_activation(activation)
+    modules = {
+        "identity": Identity,
+        "sigmoid": Sigmoid,
+        "tanh": Tanh,
+        "relu": ReLU,
+        "leaky_relu": lambda: LeakyReLU(spec.options["alpha"]),
+        "elu": lambda: ELU(spec.options["alpha"]),
+        "maxout": lambda: Maxout(int(spec.options["k"])),
+        "softmax": Softmax,
+    }
+    return modules[spec.name]()
+
+
+def activation_spec(module: Module) -> ActivationSpec | None:
+    """The ``ActivationSpec`` of an activation module (None for any other module); the inverse of the above."""
+    simple = {Identity: "identity", Sigmoid: "sigmoid", Tanh: "tanh", ReLU: "relu"}
+    if type(module) in simple:
+        return parse_activation(simple[type(module)])
+    if isinstance(module, LeakyReLU):
+        return parse_activation(("leaky_relu", {"alpha": module.alpha}))
+    if isinstance(module, ELU):
+        return parse_activation(("elu", {"alpha": module.alpha}))
+    if isinstance(module, Maxout):
+        return parse_activation(("maxout", {"k": module.k}))
+    if isinstance(module, Softmax) and module.axis == -1:
+        return parse_activation("softmax")
+    return None
+
+
+# ---------------------------------------------------------------------- other modules
+class Dropout(Module):
+    """In training, zero each number with probability ``p`` and scale the rest by 1/(1 - p); in eval, do nothing.
+
+    The scaling keeps the expected output the same in both modes. The masks are drawn from
+    ``rng`` (a ``np.random.Generator``, or a seed), so a run reproduces exactly.
+    """
+
+    def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout probability must be in [0, 1], got {p}")
+        self.p = float(p)
+        self.rng = make_rng(rng)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _as_tensor(x, "Dropout")
+        if not self.training or self.p == 0.0:
+            return x
+        if self.p == 1.0:
+            return x * 0.0
+        keep = self.rng.random(x.shape) >= self.p
+        return x * (keep.astype(x.dtype) / (1.0 - self.p))
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Flatten(Module):
+    """Merge every axis after the first into one: (examples, 8, 8) → (examples, 64)."""
+
+    def __init__(self, start_axis: int = 1) -> None:
+        self.start_axis = int(start_axis)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _as_tensor(x, "Flatten").flatten(self.start_axis)
+
+    def extra_repr(self) -> str:
+        return f"start_axis={self.start_axis}"
+
+
+class Sequential(Module):
+    """Modules applied one after the other: ``Sequential(Linear(2, 16), ReLU(), Linear(16, 1))``."""
+
+    def __init__(self, *modules: Module) -> None:
+        for i, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential takes modules, argument {i} is {type(module).__name__}")
+        self.layers = list(modules)
+
+    def forward(self, x: Tensor) -> Tensor:
+        for module in self.layers:
+            x = module(x)
+        return x
+
+    def append(self, module: Module) -> Sequential:
+        """Add a module at the end; returns the Sequential."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential takes modules, got {type(module).__name__}")
+        self.layers.append(module)
+        return self
+
+    def __getitem__(self, index: int | slice) -> Module | Sequential:
+        if isinstance(index, slice):
+            return Sequential(*self.layers[index])
+        return self.layers[index]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
+
+
+# ---------------------------------------------------------------------- the MLP builder
+def mlp(
+    nin: int,
+    sizes: Sequence[int],
+    activation: ActivationLike = "tanh",
+    output_activation: ActivationLike = None,
+    *,
+    init: str | Initializer = "xavier_uniform",
+    rng: RngLike = None,
+    seed: int | None = None,
+    dtype: Any = np.float32,
+    dropout: float = 0.0,
+) -> Sequential:
+    """An MLP as a ``Sequential`` of ``Linear`` layers and activation modules: ``mlp(2, [16, 16, 1])``.
+
+    The arguments mean what they mean for the scalar ``nn.MLP``, and with the same ``init`` and
+    seed (or generator) the weights are the same numbers (in float64; float32 rounds them).
+    No module is added for an identity activation. ``dropout > 0`` puts a ``Dropout`` after
+    every hidden activation, drawing its masks from the same generator (after the weights).
+    """
+    if rng is not None and seed is not None:
+        raise TypeError("give either rng or seed, not both")
+    sizes = list(sizes)
+    if not sizes:
+        raise ValueError("an MLP needs at least one layer size, e.g. mlp(2, [16, 16, 1])")
+    generator = make_rng(seed if rng is None else rng)
+    modules: list[Module] = []
+    n_in = nin
+    for i, n_out in enumerate(sizes):
+        last = i == len(sizes) - 1
+        spec = parse_activation(output_activation if last else activation)
+        modules.append(Linear(n_in, n_out * spec.units_per_output, init=init, rng=generator, dtype=dtype))
+        if spec.name != "identity":
+            modules.append(activation_module(spec))
+        if dropout and not last:
+            modules.append(Dropout(dropout, rng=generator))
+        n_in = n_out
+    return Sequential(*modules)
