@@ -126,11 +126,11 @@ def _data_lines(node: Node) -> list[str]:
     if not _is_tensor(node):
         return [f"data {format_number(node.data)}"]
     data = node.data
-    lines = [f"shape {tuple(data.shape)}  {data.dtype}"]
+    lines = [f"shape {tuple(data.shape)} {data.dtype}"]
     if data.size <= SMALL_TENSOR_SIZE:
         lines.append(_array_text(data))
     elif data.size:
-        lines.append(f"min {format_number(data.min())}  max {format_number(data.max())}")
+        lines.append(f"min {format_number(data.min())}, max {format_number(data.max())}")
     return lines
 
 

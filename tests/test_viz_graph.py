@@ -1,0 +1,224 @@
+"""viz.draw_graph / render: labels, values, escaping, determinism, size guards, colours, both engines."""
+
+from __future__ import annotations
+
+import gc
+import re
+import time
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import viz
+from autograd import Value
+from viz.dot_binary import LayoutProgramNotFoundError, layout_program
+from viz.graph import GradScale, format_number
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_root(svg_text: str) -> ET.Element:
+    return ET.fromstring(svg_text.encode("utf-8"))
+
+
+def texts_of(element: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in element.iter(f"{SVG}text")]
+
+
+def groups(root: ET.Element, kind: str) -> list[ET.Element]:
+    """The <g> elements Graphviz writes for each node ("node") or edge ("edge")."""
+    return [g for g in root.iter(f"{SVG}g") if kind in (g.get("class") or "").split()]
+
+
+def small_graph() -> dict:
+    """L = tanh(a*b + c) with hand-chosen numbers, so every value and grad is known by hand."""
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(7.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d.tanh()
+    L.label = "L"
+    return {"a": a, "b": b, "c": c, "e": e, "d": d, "L": L}
+
+
+def test_svg_contains_labels_values_and_grads():
+    g = small_graph()
+    g["L"].backward()
+    svg = svg_root(viz.to_svg(g["L"]))
+    text = " ".join(texts_of(svg))
+    for name in "abcedL":
+        assert name in texts_of(svg)
+    # e = 2 * -3 = -6, d = 1, L = tanh(1); dL/dd = 1 - tanh(1)^2, dL/da = b * dL/dd, dL/db = a * dL/dd.
+    dl_dd = 1 - np.tanh(1.0) ** 2
+    assert "data -6.0000" in text
+    assert f"data {np.tanh(1.0):.4f}" in text
+    assert f"grad {-3 * dl_dd:.4f}" in text
+    assert f"grad {2 * dl_dd:.4f}" in text
+    # Values plus one op per computed value.
+    assert len(groups(svg, "node")) == 6 + 3
+
+
+def test_highlighted_node_is_marked_in_svg():
+    g = small_graph()
+    svg = svg_root(viz.to_svg(g["L"], highlight=g["e"]))
+    highlighted = [node for node in groups(svg, "node") if "highlight" in node.get("class").split()]
+    assert len(highlighted) == 1
+    assert "e" in texts_of(highlighted[0])
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        'say "hi"',
+        "<b>bold?</b>",
+        "{braces} | pipe",
+        "two\nlines",
+        '"] evil [label="pwned',
+        "</TD></TR></TABLE>> injected <",
+        "amp & ; semi",
+    ],
+)
+def test_labels_render_as_written(label):
+    a = Value(1.5, label=label)
+    out = a * 2.0
+    svg_text = viz.to_svg(out)
+    svg = svg_root(svg_text)  # valid XML
+    texts = texts_of(svg)
+    for line in label.split("\n"):
+        assert line in texts, (line, texts)
+    # Nothing was injected: still three values (a, the constant 2.0, the product) and one op.
+    assert len(groups(svg, "node")) == 4
+
+
+def test_same_graph_gives_same_dot_text():
+    first = viz.to_dot(small_graph()["L"], show_local_grads=True)
+    junk = [object() for _ in range(1000)]  # different ids for the second graph
+    gc.collect()
+    second = viz.to_dot(small_graph()["L"], show_local_grads=True)
+    del junk
+    assert first == second
+    assert not re.search(r"\d{9,}", first), "node names must not come from id()"
+
+
+def test_repeated_child_draws_two_edges():
+    a = Value(3.0, label="a")
+    out = a + a
+    svg = svg_root(viz.to_svg(out))
+    edges_into_op = [e for e in groups(svg, "edge") if e.get("id", "").startswith("e")]
+    assert len(edges_into_op) == 2
+    out.backward()
+    assert a.grad == 2.0
+
+
+def test_local_derivative_and_contribution_on_edges():
+    g = small_graph()
+    g["L"].backward()
+    source = viz.to_dot(g["L"], show_local_grads=True)
+    # e = a * b: the edge from a carries ∂e/∂a = b = -3 and sends -3 * e.grad to a.grad.
+    assert "∂out/∂in -3.0000" in source
+    assert f"grad += {format_number(-3.0 * g['e'].grad)}" in source
+    assert f"∂out/∂in {format_number(1 - np.tanh(1.0) ** 2)}" in source
+
+
+def test_node_limit_raises_clear_error():
+    x = Value(0.5)
+    for _ in range(600):
+        x = x * 1.001
+    # 1 input, 600 constants 1.001 and 600 products (1201 values), plus 600 op nodes.
+    expected = r"1801 nodes to draw \(1201 values and 600 ops\), more than max_nodes=100"
+    with pytest.raises(viz.GraphTooLargeError, match=expected):
+        viz.draw_graph(x, max_nodes=100)
+
+
+def test_busy_node_raises_instead_of_hanging():
+    x = Value(1.0, label="x")
+    total = Value(0.0)
+    for i in range(400):
+        total = total + x * float(i)
+    start = time.perf_counter()
+    with pytest.raises(viz.GraphTooLargeError, match=r"'x' is an input to 400 ops"):
+        viz.draw_graph(total, max_nodes=10_000)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_deep_chain_needs_no_recursion():
+    x = Value(0.1)
+    for _ in range(3000):
+        x = x + 0.0
+    source = viz.to_dot(x, max_nodes=10_000)
+    # Each step adds an edge from x, one from the constant 0.0, and one from the op to its result.
+    assert source.count("->") == 3 * 3000
+
+
+def test_render_writes_each_format(tmp_path):
+    g = small_graph()
+    svg = viz.render(g["L"], tmp_path / "g.svg")
+    png = viz.render(g["L"], tmp_path / "g.png")
+    dot = viz.render(g["L"], tmp_path / "g.dot")
+    svg_root(svg.read_text(encoding="utf-8"))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dot.read_text(encoding="utf-8") == viz.to_dot(g["L"])
+    with pytest.raises(ValueError, match="cannot tell the format"):
+        viz.render(g["L"], tmp_path / "g.bmp")
+
+
+def test_bad_input_is_named():
+    with pytest.raises(TypeError, match="got float"):
+        viz.draw_graph(1.5)
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.draw_graph(Value(1.0), rankdir="sideways")
+
+
+def test_missing_layout_program_names_both_options(monkeypatch):
+    monkeypatch.setattr("viz.dot_binary.find_layout_program", lambda: None)
+    with pytest.raises(LayoutProgramNotFoundError) as error:
+        layout_program()
+    assert "dot" in str(error.value) and "graphviz-pure" in str(error.value)
+
+
+def test_grad_colours_follow_log_scale_with_legend():
+    small = Value(1.0, label="small")
+    big = Value(1.0, label="big")
+    out = small * 1e-4 + big * 10.0
+    out.backward()
+    scale = GradScale.for_grads([small.grad, big.grad, out.grad])
+    assert (scale.low, scale.high) == (-4, 1)
+    assert scale.colour(small.grad) != scale.colour(big.grad)
+    assert scale.colour(0.0) == "#ffffff"
+    svg = svg_root(viz.to_svg(out, color_by_grad=True))
+    text = " ".join(texts_of(svg))
+    assert "|grad| (log scale)" in text and "1e-4" in text and "1e1" in text
+    # The two leaves are filled with their scale colours.
+    fills = {p.get("fill") for p in svg.iter(f"{SVG}polygon")}
+    assert scale.colour(1e-4) in fills and scale.colour(10.0) in fills
+
+
+def test_tensor_graph_shows_shape_dtype_and_small_values():
+    from autograd.tensor import Tensor
+
+    W = Tensor(np.array([[1.0, -2.0], [0.5, 4.0]]), requires_grad=True, label="W")
+    x = Tensor(np.arange(20.0).reshape(10, 2), label="x")
+    loss = (x @ W).sum()
+    loss.backward()
+    text = " ".join(texts_of(svg_root(viz.to_svg(loss, show_local_grads=True))))
+    assert "shape (2, 2) float64" in text and "shape (10, 2) float64" in text
+    assert "-2." in text and "4." in text  # W is small: its numbers are drawn
+    assert "min 0.0000, max 19.0000" in text  # x is not: a summary
+    # dL/dW = x^T @ ones: column sums of x
+    assert f"{x.data[:, 0].sum():.0f}." in text
+
+
+def test_mlp_2_16_16_1_renders_in_seconds(tmp_path):
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    start = time.perf_counter()
+    viz.render(loss, tmp_path / "mlp.svg")
+    assert time.perf_counter() - start < 15.0
+    assert len(groups(svg_root((tmp_path / "mlp.svg").read_text(encoding="utf-8")), "node")) > 300
