@@ -267,6 +267,19 @@ class MLP(Module):
             for i, (n_in, n_out) in enumerate(zip(ins, sizes))
         ]
 
+    @classmethod
+    def from_layers(cls, layers: Sequence[Layer]) -> MLP:
+        """An MLP made of the given ``Layer``\\ s (each layer's nout must be the next one's nin)."""
+        layers = list(layers)
+        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+            raise TypeError("MLP.from_layers takes a non-empty list of Layer objects")
+        for i, (before, after) in enumerate(zip(layers, layers[1:])):
+            if before.nout != after.nin:
+                raise ValueError(f"layer {i} has {before.nout} outputs but layer {i + 1} takes {after.nin} inputs")
+        model = cls.__new__(cls)
+        model.layers = layers
+        return model
+
     @property
     def nin(self) -> int:
         """The number of inputs."""
