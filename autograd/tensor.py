@@ -537,7 +537,7 @@ class Tensor:
         if self._children or self.grad is None:
             self.grad = seed
         else:
-            self.grad = self.grad + seed
+            self.grad = np.asarray(self.grad + seed)
         return order
 
     def backward(self, grad: ArrayLike | None = None) -> None:
@@ -619,7 +619,8 @@ def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray, owned: s
     elif not child._children or id(child) in owned:
         grad += contribution
     else:
-        child.grad = grad + contribution
+        # asarray: for 0-d arrays NumPy returns a scalar, which a later in-place += would not update.
+        child.grad = np.asarray(grad + contribution)
         owned.add(id(child))
     return contribution
 
