@@ -5,6 +5,8 @@
 (``pip install retrograd[viz]``) and import it only when called.
 """
 
+from .checks import draw_gradcheck
+from .clusters import layer_clusters, neuron_clusters
 from .dot_binary import LayoutProgramNotFoundError, LayoutTimeoutError, find_layout_program, use_found_binary
 from .graph import GraphTooLargeError, draw_graph, render, to_dot, to_svg
 from .plots import plot_decision_boundary
@@ -19,7 +21,10 @@ __all__ = [
     "LayoutProgramNotFoundError",
     "LayoutTimeoutError",
     "draw_graph",
+    "draw_gradcheck",
     "find_layout_program",
+    "layer_clusters",
+    "neuron_clusters",
     "plot_decision_boundary",
     "render",
     "to_dot",
