@@ -132,13 +132,13 @@ def _check_binary_targets(target: np.ndarray, loss: str) -> None:
 def _check_sign_targets(target: np.ndarray, loss: str) -> None:
     bad = ~np.isin(target, (-1.0, 1.0))
     if np.any(bad):
-        raise ValueError(f"{loss}: targets must be -1 or +1, got {target[bad].reshape(-1)[0]!r}")
+        raise ValueError(f"{loss}: targets must be -1 or +1, got {float(target[bad].reshape(-1)[0])}")
 
 
 def _check_labels(labels: np.ndarray, classes: int, loss: str) -> np.ndarray:
     """Integer class labels in 0 … classes-1, as an int array; anything else is a clear error."""
     if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
-        raise ValueError(f"{loss}: class labels must be whole numbers, got {labels.reshape(-1)[:5]!r}")
+        raise ValueError(f"{loss}: class labels must be whole numbers, got {labels.reshape(-1)[:5].tolist()}")
     labels = labels.astype(np.int64)
     wrong = np.flatnonzero((labels < 0) | (labels >= classes))
     if wrong.size:
