@@ -222,3 +222,65 @@ def test_mlp_2_16_16_1_renders_in_seconds(tmp_path):
     viz.render(loss, tmp_path / "mlp.svg")
     assert time.perf_counter() - start < 15.0
     assert len(groups(svg_root((tmp_path / "mlp.svg").read_text(encoding="utf-8")), "node")) > 300
+
+
+def test_neuron_clusters_box_each_neuron_and_leave_the_loss_out():
+    import nn
+
+    model = nn.MLP(2, [3, 2, 1], seed=1, fused=False)
+    out = model([0.5, -1.0])
+    loss = (out - 1.0) ** 2
+    clusters = viz.neuron_clusters(model, loss, outputs=out)
+    # Every parameter is in its own neuron's group.
+    for l, layer in enumerate(model.layers, start=1):
+        for j, neuron in enumerate(layer.neurons, start=1):
+            for p in neuron.parameters():
+                assert clusters[p] == f"layer {l}, neuron {j}"
+    assert clusters[out] == "layer 3, neuron 1"
+    assert loss not in clusters
+    source = viz.to_dot(loss, clusters=clusters)
+    assert source.count("subgraph cluster_") == 3 + 2 + 1
+    layers = viz.layer_clusters(model, loss, outputs=out)
+    assert {layers[p] for p in model.layers[1].parameters()} == {"layer 2: Layer"}
+    assert viz.to_dot(loss, clusters=layers).count("subgraph cluster_") == 3
+
+
+def test_layer_clusters_of_a_tensor_sequential():
+    import nn
+    from autograd.tensor import Tensor
+
+    model = nn.layers.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    out = model(Tensor(np.ones((3, 2))))
+    loss = (out * out).mean()
+    clusters = viz.layer_clusters(model, loss, outputs=out)
+    assert sorted(set(clusters.values())) == ["layer 1: Linear", "layer 2: Linear"]
+    assert clusters[out] == "layer 2: Linear" and loss not in clusters
+    svg = svg_root(viz.to_svg(loss, clusters=clusters))
+    assert len([g for g in svg.iter(f"{SVG}g") if g.get("class") == "cluster"]) == 2
+
+
+def test_gradcheck_overlay_marks_a_wrong_local_derivative():
+    def wrong_square(x: Value) -> Value:
+        return Value._from_op(x.data**2, (x,), (3 * x.data,), "wrong_square")  # should be 2x
+
+    def f(a, b):
+        return wrong_square(a) * b + b.tanh()
+
+    a, b = Value(1.5, label="a"), Value(-0.5, label="b")
+    dot = viz.draw_gradcheck(f, [a, b])
+    svg = svg_root(viz.to_svg(dot))
+    text = " ".join(texts_of(svg))
+    assert "1 of 2 inputs agree with finite differences, 1 disagree" in text
+    # a: backprop says 3 * 1.5 * b = -2.25, finite differences 2 * 1.5 * b = -1.5.
+    assert "finite difference -1.5000" in text and "MISMATCH (error 0.7500)" in text
+    assert f"finite difference {1 - np.tanh(-0.5) ** 2 + 1.5**2:.4f}" in text
+    fills = {p.get("fill") for p in svg.iter(f"{SVG}polygon")}
+    assert viz.graph.CHECK_FAIL_COLOUR in fills and viz.graph.CHECK_OK_COLOUR in fills
+
+
+def test_gradcheck_overlay_of_a_tensor_function_agrees():
+    from autograd.tensor import Tensor
+
+    W = Tensor(np.array([[0.3, -0.2], [0.1, 0.4]]), requires_grad=True, label="W")
+    dot = viz.draw_gradcheck(lambda W: (W @ W).tanh().sum(), W)
+    assert "1 of 1 inputs agree" in dot.source and "MISMATCH" not in dot.source

@@ -97,9 +97,7 @@ def draw_gradcheck(
         text = f"finite difference {_note_text(check.numeric)}\n{verdict}"
         marks[position[id(x)]] = NodeMark(text, CHECK_OK_COLOUR if check.ok else CHECK_FAIL_COLOUR)
     failures = sum(not check.ok for check in checks)
-    title = (
-        f"gradient check: all {len(checks)} inputs agree with finite differences"
-        if not failures
-        else f"gradient check: {failures} of {len(checks)} inputs disagree with finite differences"
-    )
+    title = f"gradient check: {len(checks) - failures} of {len(checks)} inputs agree with finite differences"
+    if failures:
+        title += f", {failures} disagree (red)"
     return build_digraph(out, options, Frame(marks=marks, title=title), order)
