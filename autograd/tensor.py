@@ -136,7 +136,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
     if axes:
-        grad = grad.sum(axis=axes)
+        grad = np.asarray(grad.sum(axis=axes))  # summing to 0-d gives a NumPy scalar: keep an array
     return grad.reshape(shape)
 
 
