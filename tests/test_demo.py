@@ -1,0 +1,68 @@
+"""``retrograd demo``: trains to 100% on two moons and writes a neuron's graph and the decision boundary."""
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from nn import MLP
+from retrograd import cli, demo
+
+
+def test_demo_reaches_full_accuracy_and_writes_its_pictures(tmp_path, capsys):
+    out = tmp_path / "pictures"
+    assert cli.main(["demo", "--out", str(out), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+
+    assert re.search(r"training accuracy 100% \(100/100 points\)", printed), printed
+    graph, boundary = out / "neuron_graph.svg", out / "decision_boundary.png"
+    assert f"wrote {graph}" in printed and f"wrote {boundary}" in printed
+
+    root = ET.parse(graph).getroot()
+    assert root.tag.endswith("svg")
+    texts = [(t.text or "").strip() for t in root.iter() if t.tag.endswith("text")]
+    for label in ("x1", "x2", "w1", "w2", "b", "*", "+", "relu", "out"):
+        assert label in texts, f"{label!r} missing from the neuron's graph"
+    assert sum(t.startswith("grad ") for t in texts) >= 9, "every node shows its gradient"
+    assert boundary.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_training_curve_is_the_classic_demo():
+    # Fewer epochs only to look at the start of training; the full run is checked above.
+    result = demo.train(seed=0, epochs=5, progress=False)
+    assert len(result.losses) == 5 and all(np.isfinite(result.losses))
+    assert result.losses[-1] < result.losses[0]
+    assert [layer.nout for layer in result.model.layers] == [16, 16, 1]
+    assert set(np.unique(result.y)) == {-1.0, 1.0}
+
+
+def test_decision_boundary_without_matplotlib_is_a_hand_made_svg(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # importing it now raises ImportError
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]])
+    y = np.array([-1.0, 1.0, 1.0])
+    path = demo.draw_decision_boundary(MLP(2, [3, 1], seed=0), X, y, tmp_path)
+    assert path.suffix == ".svg"
+    root = ET.parse(path).getroot()
+    circles = [e for e in root.iter() if e.tag.endswith("circle")]
+    squares = [e for e in root.iter() if e.tag.endswith("rect")]
+    assert len(circles) == 3 and len(squares) == 40 * 40
+
+
+def test_progress_falls_back_without_tqdm(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    assert list(demo._progress(range(3), True, sys.stdout)) == [0, 1, 2]
+    assert "install tqdm" in capsys.readouterr().out
+
+
+def test_cli_lists_its_subcommands_and_refuses_unknown_ones(capsys):
+    with pytest.raises(SystemExit) as exit_help:
+        cli.main(["--help"])
+    assert exit_help.value.code == 0
+    listing = capsys.readouterr().out
+    assert "demo" in listing and "graph" in listing
+    with pytest.raises(SystemExit) as exit_unknown:
+        cli.main(["dance"])
+    assert exit_unknown.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
