@@ -9,7 +9,7 @@ from .checks import draw_gradcheck
 from .clusters import layer_clusters, neuron_clusters
 from .dot_binary import LayoutProgramNotFoundError, LayoutTimeoutError, find_layout_program, use_found_binary
 from .graph import GraphTooLargeError, draw_graph, render, to_dot, to_svg
-from .plots import plot_decision_boundary
+from .plots import draw_mlp, plot_activations, plot_decision_boundary, plot_gradient_norms, plot_training_curves
 from .stepper import BackpropStepper
 
 # Point the graphviz package at `dot` or `graphviz-pure`, so Digraph.render and Jupyter's display work.
@@ -21,11 +21,15 @@ __all__ = [
     "LayoutProgramNotFoundError",
     "LayoutTimeoutError",
     "draw_graph",
+    "draw_mlp",
     "draw_gradcheck",
     "find_layout_program",
     "layer_clusters",
     "neuron_clusters",
+    "plot_activations",
     "plot_decision_boundary",
+    "plot_gradient_norms",
+    "plot_training_curves",
     "render",
     "to_dot",
     "to_svg",
