@@ -341,7 +341,7 @@ def activation_curve(name: str, xs: np.ndarray, **options: float) -> tuple[np.nd
     """An activation's values and derivatives at ``xs``, the derivative found by backprop (``Value``)."""
     if not hasattr(Value, name) or name.startswith("_"):
         raise ValueError(
-            f"unknown activation {name!r}: expected a Value method such as {', '.join(DEFAULT_ACTIVATIONS)}"
+            f"unknown activation {name!r}: expected a Value method such as sigmoid, tanh, relu, leaky_relu, elu"
         )
     values, slopes = [], []
     for x in xs:
