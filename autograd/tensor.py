@@ -137,7 +137,15 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
     if axes:
         grad = np.asarray(grad.sum(axis=axes))  # summing to 0-d gives a NumPy scalar: keep an array
-    return grad.reshape(shape)
+    return grad if grad.shape == shape else grad.reshape(shape)
+
+
+def _broadcast(func: Callable, a: np.ndarray, b: np.ndarray, op: str) -> np.ndarray:
+    """``func(a, b)`` with NumPy broadcasting, or a ValueError naming the op and both shapes."""
+    try:
+        return func(a, b)
+    except ValueError:
+        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together") from None
 
 
 def _normalise_axis(axis: Any) -> Any:
@@ -235,7 +243,7 @@ class Tensor:
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
-        return _result(self.data + other.data, (self, other), "+", (
+        return _result(_broadcast(np.add, self.data, other.data, "+"), (self, other), "+", (
             lambda g: g,  # d(a + b)/da = 1
             lambda g: g,  # d(a + b)/db = 1
         ))
@@ -243,7 +251,7 @@ class Tensor:
     def __mul__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
         a, b = self.data, other.data
-        return _result(a * b, (self, other), "*", (
+        return _result(_broadcast(np.multiply, a, b, "*"), (self, other), "*", (
             lambda g: g * b,  # d(a * b)/da = b
             lambda g: g * a,  # d(a * b)/db = a
         ))
@@ -257,7 +265,7 @@ class Tensor:
             if not n.is_integer() and (x < 0).any():
                 raise ValueError(f"**: negative base to the non-integer power {n:g} is not a real number")
             return _result(x**n, (self,), f"**{n:g}", (
-                lambda g: g * (n * x ** (n - 1)),  # d(x^n)/dx = n x^(n-1)
+                lambda g: g * (n * x ** (n - 1)) if n else g * 0,  # d(x^n)/dx = n x^(n-1)   (0 for n = 0)
             ))
         return _pow_tensors(self, _lift(exponent, self))
 
@@ -271,7 +279,7 @@ class Tensor:
 
     def __sub__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
-        return _result(self.data - other.data, (self, other), "-", (
+        return _result(_broadcast(np.subtract, self.data, other.data, "-"), (self, other), "-", (
             lambda g: g,  # d(a - b)/da = 1
             lambda g: -g,  # d(a - b)/db = -1
         ))
@@ -281,7 +289,7 @@ class Tensor:
         a, b = self.data, other.data
         if (b == 0).any():
             raise ZeroDivisionError(f"/: division by zero ({int((b == 0).sum())} zero(s) in the divisor)")
-        return _result(a / b, (self, other), "/", (
+        return _result(_broadcast(np.divide, a, b, "/"), (self, other), "/", (
             lambda g: g / b,  # d(a / b)/da = 1/b
             lambda g: -g * a / (b * b),  # d(a / b)/db = -a/b²
         ))
@@ -385,8 +393,9 @@ class Tensor:
         """Element-wise larger of two; at a tie the grad goes to ``self`` (as Value's ``max``)."""
         other = _lift(other, self)
         a, b = self.data, other.data
+        out = _broadcast(np.maximum, a, b, "maximum")
         first = a >= b
-        return _result(np.maximum(a, b), (self, other), "maximum", (
+        return _result(out, (self, other), "maximum", (
             lambda g: np.where(first, g, 0),  # d max(a, b)/da = 1 where a >= b
             lambda g: np.where(first, 0, g),  # d max(a, b)/db = 1 where b > a
         ))
@@ -395,8 +404,9 @@ class Tensor:
         """Element-wise smaller of two; at a tie the grad goes to ``self``."""
         other = _lift(other, self)
         a, b = self.data, other.data
+        out = _broadcast(np.minimum, a, b, "minimum")
         first = a <= b
-        return _result(np.minimum(a, b), (self, other), "minimum", (
+        return _result(out, (self, other), "minimum", (
             lambda g: np.where(first, g, 0),  # d min(a, b)/da = 1 where a <= b
             lambda g: np.where(first, 0, g),  # d min(a, b)/db = 1 where b < a
         ))
@@ -591,8 +601,8 @@ class Tensor:
 def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray, owned: set, node: Tensor, check: bool):
     """Add one rule's output to ``child.grad``: unbroadcast, cast, then add in place when safe.
 
-    A leaf's grad must be an array of its own (optimisers update it in place), so a
-    contribution that shares memory with the upstream grad is copied. An intermediate node may
+    A leaf's grad must be a writable array of its own (optimisers update it in place), so
+    a contribution that is a view (of the upstream grad, or a read-only broadcast) is copied. An intermediate node may
     borrow the array until a second contribution arrives. Returns what was added.
     """
     if type(contribution) is not np.ndarray:
@@ -610,12 +620,10 @@ def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray, owned: s
     if grad is None:
         if child._children:
             child.grad = contribution
-        elif contribution is upstream or (
-            contribution.base is not None and np.may_share_memory(contribution, upstream)
-        ):
-            child.grad = contribution.copy()
+        elif contribution.base is None and contribution is not upstream:
+            child.grad = contribution  # a fresh array: adopt it
         else:
-            child.grad = contribution
+            child.grad = contribution.copy()  # a view (of the upstream grad, or a read-only broadcast)
     elif not child._children or id(child) in owned:
         grad += contribution
     else:
@@ -631,7 +639,7 @@ def _pow_tensors(base: Tensor, exponent: Tensor) -> Tensor:
     b, w = base.data, exponent.data
     if exponent.requires_grad and (b <= 0).any():
         raise ValueError("**: base must be positive when the exponent requires grad (d/dw b^w = b^w·ln b)")
-    out = b**w
+    out = _broadcast(np.power, b, w, "**")
     return _result(out, (base, exponent), "**", (
         lambda g: g * w * b ** (w - 1),  # d(b^w)/db = w b^(w-1)
         lambda g: g * out * np.log(b),  # d(b^w)/dw = b^w ln b
