@@ -82,7 +82,7 @@ class Linear(Module):
                 raise ValueError(f"Linear needs {name} >= 1, got {n!r}")
         dtype = _check_dtype(dtype)
         drawn = get_initializer(init)((int(nin), int(nout)), make_rng(rng))
-        self.weight = Tensor(drawn.T.astype(dtype), requires_grad=True, label="weight")
+        self.weight = Tensor(np.ascontiguousarray(drawn.T, dtype=dtype), requires_grad=True, label="weight")
         self.bias = Tensor(np.zeros(nout, dtype=dtype), requires_grad=True, label="bias") if bias else None
 
     @classmethod
@@ -347,6 +347,7 @@ def mlp(
     sizes = list(sizes)
     if not sizes:
         raise ValueError("an MLP needs at least one layer size, e.g. mlp(2, [16, 16, 1])")
+    activation, output_activation = parse_activation(activation), parse_activation(output_activation)
     generator = make_rng(seed if rng is None else rng)
     modules: list[Module] = []
     n_in = nin

@@ -259,6 +259,7 @@ class MLP(Module):
         sizes = list(sizes)
         if not sizes:
             raise ValueError("an MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
+        activation, output_activation = parse_activation(activation), parse_activation(output_activation)
         generator = make_rng(seed if rng is None else rng)
         ins = [nin] + sizes[:-1]
         last = len(sizes) - 1

@@ -1,0 +1,295 @@
+"""Models on both engines: initialisers, scalar neurons/layers/MLPs, tensor layers, and training on moons."""
+
+import math
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value, gradcheck
+from nn import MLP, Layer, Neuron, init
+
+# ---------------------------------------------------------------------------- initialisation
+
+
+@pytest.mark.parametrize("name", ["uniform", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal"])
+def test_initialisers_reproduce_from_a_seed(name):
+    initializer = init.get_initializer(name)
+    first = initializer((4, 3), init.make_rng(5))
+    assert first.shape == (4, 3) and first.dtype == np.float64
+    assert np.array_equal(first, initializer((4, 3), init.make_rng(5)))
+    assert not np.array_equal(first, initializer((4, 3), init.make_rng(6)))
+
+
+@pytest.mark.parametrize(
+    "initializer,fan_in,fan_out,bound,std",
+    [
+        (init.uniform, 200, 300, 1.0, 1 / math.sqrt(3)),
+        (init.xavier_uniform, 200, 300, math.sqrt(6 / 500), math.sqrt(2 / 500)),
+        (init.xavier_normal, 200, 300, None, math.sqrt(2 / 500)),
+        (init.he_uniform, 200, 300, math.sqrt(6 / 200), math.sqrt(2 / 200)),
+        (init.he_normal, 200, 300, None, math.sqrt(2 / 200)),
+    ],
+)
+def test_initialisers_have_the_documented_spread(initializer, fan_in, fan_out, bound, std):
+    weights = initializer((fan_in, fan_out), np.random.default_rng(0))
+    assert weights.std() == pytest.approx(std, rel=0.02)
+    assert abs(weights.mean()) < 0.01 * std * 10
+    if bound is not None:
+        assert np.abs(weights).max() <= bound
+        assert np.abs(weights).max() > 0.99 * bound
+
+
+def test_initialiser_names_and_bad_arguments():
+    assert init.glorot_uniform is init.xavier_uniform and init.kaiming_normal is init.he_normal
+    assert np.array_equal(init.zeros((2, 3)), np.zeros((2, 3)))
+    assert np.array_equal(init.make_rng(None).uniform(size=3), np.random.default_rng(0).uniform(size=3))
+    generator = np.random.default_rng(1)
+    assert init.make_rng(generator) is generator
+    with pytest.raises(ValueError, match="unknown initialiser 'glorot'"):
+        init.get_initializer("glorot")
+    with pytest.raises(TypeError, match="rng must be a np.random.Generator, an int seed or None"):
+        init.make_rng("seed")
+    with pytest.raises(ValueError, match=r"two positive ints, got \(3,\)"):
+        init.xavier_uniform((3,), generator)
+
+
+# ---------------------------------------------------------------------------- the scalar engine
+def test_neuron_computes_activation_of_weighted_sum():
+    neuron = Neuron(3, "tanh", weights=[0.5, -1.0, 2.0], bias=0.25)
+    out = neuron([1.0, 2.0, -0.5])
+    assert out.data == pytest.approx(math.tanh(0.5 - 2.0 - 1.0 + 0.25), rel=1e-15)
+    assert [w.label for w in neuron.w] == ["w1", "w2", "w3"] and neuron.b.label == "b"
+
+
+@pytest.mark.parametrize("fused", [True, False])
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", ("leaky_relu", {"alpha": 0.1}), "elu", "identity"])
+def test_neuron_gradients_match_finite_differences(fused, activation):
+    neuron = Neuron(3, activation, weights=[0.5, -1.0, 2.0], bias=0.25, fused=fused)
+    inputs = [Value(0.3), Value(-0.7), Value(0.9)]
+
+    def f(*values):
+        return neuron(list(values)) * 1.0
+
+    assert gradcheck(f, inputs, atol=1e-8, rtol=1e-6)
+    assert gradcheck(lambda *params: neuron(inputs) * 1.0, neuron.parameters(), atol=1e-8, rtol=1e-6)
+
+
+def test_a_one_neuron_layer_still_returns_a_list_and_mlp_returns_its_single_output():
+    layer = Layer(2, 1, "tanh", rng=0)
+    out = layer([1.0, 2.0])
+    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+    model = MLP(2, [3, 1], seed=0)
+    assert isinstance(model([1.0, 2.0]), Value)
+    wide = MLP(2, [3, 1, 2], seed=0)  # a one-output hidden layer feeds the next layer
+    out = wide([1.0, 2.0])
+    assert isinstance(out, list) and len(out) == 2
+
+
+def test_mlp_size_and_parameter_names():
+    model = MLP(2, [16, 16, 1])
+    assert model.num_parameters() == (2 * 16 + 16) + (16 * 16 + 16) + (16 + 1) == 337
+    assert len(model.parameters()) == 337
+    names = [name for name, _ in model.named_parameters()]
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert names[-1] == "layers.2.neurons.0.b"
+    maxout = MLP(2, [4, 1], activation=("maxout", {"k": 3}))
+    assert maxout.sizes == [4, 1] and len(maxout.layers[0].neurons) == 12
+
+
+def test_layer_wide_activations():
+    layer = Layer(2, 3, "softmax", rng=1)
+    probabilities = layer([0.5, -1.0])
+    assert sum(p.data for p in probabilities) == pytest.approx(1.0)
+    maxout = Layer(2, 2, ("maxout", {"k": 2}), weights=[[1.0, 2.0, -1.0, 0.5], [0.0, 1.0, 3.0, 0.0]])
+    assert [v.data for v in maxout([1.0, 1.0])] == [3.0, 2.0]  # max(1, 3), max(2, 0.5)
+
+
+def test_scalar_models_refuse_bad_input():
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(ValueError, match="expects 2 inputs, got 3"):
+        model([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"one example: a 1-D input of 2 numbers, got an array of shape \(4, 2\)"):
+        model(np.zeros((4, 2)))
+    with pytest.raises(TypeError, match="list of 2 numbers or Values, got str"):
+        model("xy")
+    with pytest.raises(ValueError, match="acts on a whole layer"):
+        Neuron(2, "softmax")
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        MLP(2, [1], activation="swish")
+    with pytest.raises(ValueError, match="has no option \\['beta'\\]"):
+        MLP(2, [1], activation=("elu", {"beta": 1.0}))
+    with pytest.raises(ValueError, match="needs 2 weights, got 3"):
+        Neuron(2, weights=[1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="either rng or seed"):
+        MLP(2, [1], rng=np.random.default_rng(0), seed=0)
+
+
+# ---------------------------------------------------------------------------- tensor layers
+def test_linear_holds_weight_as_outputs_by_inputs_and_computes_x_w_transposed_plus_b():
+    layer = nn.Linear(3, 2, rng=0)
+    assert layer.weight.shape == (2, 3) and layer.bias.shape == (2,)
+    assert layer.weight.dtype == np.float32 and nn.Linear(3, 2, dtype=np.float64).weight.dtype == np.float64
+    exact = nn.Linear.from_arrays([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [0.5, -0.5])
+    out = exact(Tensor(np.array([[1.0, 1.0, 1.0], [2.0, 0.0, 1.0]])))
+    np.testing.assert_array_equal(out.data, [[6.5, -0.5], [5.5, 0.5]])
+    assert nn.Linear(3, 2, bias=False).bias is None and len(nn.Linear(3, 2, bias=False).parameters()) == 1
+
+
+def test_linear_gradients_match_finite_differences():
+    layer = nn.Linear(3, 2, rng=1, dtype=np.float64)
+    x = Tensor(np.random.default_rng(2).normal(size=(4, 3)), requires_grad=True)
+    assert gradcheck(lambda x, w, b: layer(x).tanh().sum(), [x, layer.weight, layer.bias])
+
+
+def test_tensor_layers_refuse_bad_input():
+    with pytest.raises(ValueError, match=r"Linear\(3, 2\) takes inputs of shape \(\.\.\., 3\), got \(4, 2\)"):
+        nn.Linear(3, 2)(Tensor(np.zeros((4, 2))))
+    with pytest.raises(TypeError, match="Linear takes a Tensor"):
+        nn.Linear(3, 2)([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="Linear needs nin >= 1"):
+        nn.Linear(0, 2)
+    with pytest.raises(ValueError, match=r"bias must have shape \(2,\)"):
+        nn.Linear.from_arrays(np.zeros((2, 3)), np.zeros(3))
+    with pytest.raises(ValueError, match="multiple of 3"):
+        nn.Maxout(3)(Tensor(np.zeros((2, 4))))
+    with pytest.raises(TypeError, match="argument 1 is int"):
+        nn.Sequential(nn.ReLU(), 3)
+
+
+def test_activation_modules_compute_their_functions():
+    x = np.array([[-2.0, -0.5, 0.0, 1.5]])
+    t = Tensor(x, dtype=np.float64)
+    np.testing.assert_allclose(nn.Sigmoid()(t).data, 1 / (1 + np.exp(-x)))
+    np.testing.assert_allclose(nn.Tanh()(t).data, np.tanh(x))
+    np.testing.assert_allclose(nn.ReLU()(t).data, np.maximum(x, 0))
+    np.testing.assert_allclose(nn.LeakyReLU(0.1)(t).data, np.where(x > 0, x, 0.1 * x))
+    np.testing.assert_allclose(nn.ELU(0.5)(t).data, np.where(x > 0, x, 0.5 * (np.exp(x) - 1)))
+    np.testing.assert_array_equal(nn.Identity()(t).data, x)
+    np.testing.assert_array_equal(nn.Maxout(2)(t).data, [[-0.5, 1.5]])
+    np.testing.assert_allclose(nn.Softmax()(t).data.sum(axis=1), [1.0])
+    assert nn.Flatten()(Tensor(np.zeros((5, 2, 3)))).shape == (5, 6)
+
+
+def test_dropout_in_training_and_evaluation():
+    x = Tensor(np.ones((200, 50)), requires_grad=True, dtype=np.float64)
+    dropout = nn.Dropout(0.3, rng=4)
+    out = dropout(x)
+    kept = out.data != 0
+    assert kept.mean() == pytest.approx(0.7, abs=0.02)
+    np.testing.assert_allclose(out.data[kept], 1 / 0.7)  # the survivors are scaled up
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad != 0, kept)  # no gradient through a dropped unit
+    np.testing.assert_array_equal(nn.Dropout(0.3, rng=4)(x).data, out.data)  # same seed, same mask
+    dropout.eval()
+    assert dropout(x) is x
+    assert np.all(nn.Dropout(1.0)(x).data == 0)
+    with pytest.raises(ValueError, match=r"probability must be in \[0, 1\], got 1.5"):
+        nn.Dropout(1.5)
+
+
+def test_train_and_eval_reach_dropout_inside_a_model():
+    model = nn.mlp(4, [8, 8, 1], activation="relu", seed=0, dropout=0.5, dtype=np.float64)
+    x = Tensor(np.ones((3, 4)))
+    assert any(isinstance(m, nn.Dropout) for m in model)
+    model.eval()
+    assert all(not m.training for m in model.modules())
+    np.testing.assert_array_equal(model(x).data, model(x).data)
+    model.train()
+    assert all(m.training for m in model.modules())
+
+
+def test_sequential_behaves_like_a_list_of_modules():
+    model = nn.mlp(2, [4, 1], activation="relu", seed=0)
+    assert len(model) == 3 and isinstance(model[0], nn.Linear) and isinstance(model[1], nn.ReLU)
+    assert len(model[:2]) == 2 and model[:2][0] is model[0]
+    assert [type(m) for m in model] == [nn.Linear, nn.ReLU, nn.Linear]
+    model.append(nn.Sigmoid())
+    assert np.all((model(Tensor(np.zeros((2, 2)))).data > 0) & (model(Tensor(np.zeros((2, 2)))).data < 1))
+    assert [name for name, _ in model.named_parameters()] == [
+        "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
+    ]
+    out = model(Tensor(np.ones((2, 2)))).sum()
+    out.backward()
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+    assert "Linear(2, 4" in repr(model)
+
+
+def test_tensor_model_save_and_load_keeps_dtype(tmp_path):
+    path = tmp_path / "tensor.npz"
+    source = nn.mlp(3, [5, 2], seed=1)
+    source.save(path)
+    target = nn.mlp(3, [5, 2], seed=2).load(path)
+    for a, b in zip(source.parameters(), target.parameters()):
+        assert np.array_equal(a.data, b.data) and b.data.dtype == np.float32
+    wider = nn.mlp(3, [5, 2], seed=2, dtype=np.float64)
+    with pytest.raises(nn.StateDictError, match="dtype float32 in the state dict, the model has float64"):
+        wider.load(path)
+
+
+# ---------------------------------------------------------------------------- against PyTorch
+TORCH_ACTIVATIONS = [
+    ("sigmoid", lambda torch, x: torch.sigmoid(x)),
+    ("tanh", lambda torch, x: torch.tanh(x)),
+    ("relu", lambda torch, x: torch.relu(x)),
+    (("leaky_relu", {"alpha": 0.2}), lambda torch, x: torch.nn.functional.leaky_relu(x, 0.2)),
+    (("elu", {"alpha": 0.7}), lambda torch, x: torch.nn.functional.elu(x, 0.7)),
+    (("maxout", {"k": 2}), lambda torch, x: x.reshape(x.shape[0], -1, 2).max(dim=-1).values),
+    ("softmax", lambda torch, x: torch.softmax(x, dim=-1)),
+]
+
+
+@pytest.mark.parametrize("activation,torch_activation", TORCH_ACTIVATIONS, ids=[str(a[0]) for a in TORCH_ACTIVATIONS])
+def test_tensor_mlp_matches_pytorch(torch, activation, torch_activation):
+    model = nn.mlp(3, [4, 2], activation=activation, seed=3, dtype=np.float64)
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    ours = model(Tensor(X))
+    ours.sum().backward()
+
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    weights = [torch.tensor(m.weight.data, requires_grad=True) for m in linears]
+    biases = [torch.tensor(m.bias.data, requires_grad=True) for m in linears]
+    hidden = torch_activation(torch, torch.tensor(X) @ weights[0].T + biases[0])
+    theirs = hidden @ weights[1].T + biases[1]
+    theirs.sum().backward()
+
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=0, atol=1e-12)
+    for layer, w, b in zip(linears, weights, biases):
+        np.testing.assert_allclose(layer.weight.grad, w.grad.numpy(), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(layer.bias.grad, b.grad.numpy(), rtol=0, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------- must show: moons
+def test_scalar_mlp_2_16_16_1_reaches_full_accuracy_on_moons_and_the_tensor_twin_follows_it():
+    from nn.data import make_moons, to_plus_minus_one
+    from nn.optim import SGD
+    from nn.regularization import l2_penalty
+
+    X, labels = make_moons(100, noise=0.1, seed=1)
+    y = to_plus_minus_one(labels)
+
+    def train(model, forward, epochs=100):
+        parameters = model.parameters()
+        optimizer = SGD(parameters, lr=1.0)
+        losses = []
+        for epoch in range(epochs):
+            loss = nn.hinge_loss(forward(model), y) + 1e-4 * l2_penalty(parameters)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.lr = 1.0 - 0.9 * epoch / epochs
+            optimizer.step()
+            losses.append(float(loss.data))
+        return losses
+
+    scalar = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    tensor = nn.mlp(2, [16, 16, 1], activation="relu", seed=0, dtype=np.float64)
+    scalar_losses = train(scalar, lambda m: [m(row) for row in X.tolist()])
+    tensor_losses = train(tensor, lambda m: m(Tensor(X)))
+
+    scalar_scores = np.array([scalar(row).data for row in X.tolist()])
+    assert np.mean((scalar_scores > 0) == (y > 0)) == 1.0
+    tensor_scores = tensor(Tensor(X)).data[:, 0]
+    np.testing.assert_allclose(scalar_scores, tensor_scores, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(scalar_losses, tensor_losses, rtol=1e-10, atol=1e-12)
