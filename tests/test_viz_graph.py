@@ -284,3 +284,18 @@ def test_gradcheck_overlay_of_a_tensor_function_agrees():
     W = Tensor(np.array([[0.3, -0.2], [0.1, 0.4]]), requires_grad=True, label="W")
     dot = viz.draw_gradcheck(lambda W: (W @ W).tanh().sum(), W)
     assert "1 of 1 inputs agree" in dot.source and "MISMATCH" not in dot.source
+
+
+def test_digraph_displays_itself_in_jupyter():
+    g = small_graph()
+    bundle = viz.draw_graph(g["L"])._repr_mimebundle_()
+    svg = svg_root(bundle["image/svg+xml"])
+    assert "L" in texts_of(svg)
+
+
+def test_plain_graphviz_package_finds_the_layout_program():
+    import graphviz
+
+    dot = graphviz.Digraph()
+    dot.edge("x", "y")
+    assert "<svg" in dot.pipe(format="svg", encoding="utf-8")

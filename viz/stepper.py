@@ -31,6 +31,7 @@ from .graph import (
     DrawOptions,
     EdgeNote,
     Frame,
+    GradScale,
     GraphPicture,
     _grad_lines,
     _note_text,
@@ -57,7 +58,7 @@ def _cleared_grad(node: Any) -> Any:
 def _name(node: Any) -> str:
     if node.label:
         return repr(node.label)
-    return f"the {node._op!r} result" if node._op else "a leaf"
+    return f"the result of {node._op!r}" if node._op else "a leaf"
 
 
 class BackpropStepper:
@@ -120,6 +121,10 @@ class BackpropStepper:
             step_edges.append(edges)
 
         sizes = self._grad_cell_sizes([start, *snapshots])
+        # One colour scale for every frame, so a colour means the same |grad| throughout.
+        scale = (
+            GradScale.for_grads(g for snapshot in snapshots for g in snapshot) if self.options.color_by_grad else None
+        )
         pending = set(all_notes)
         self.frames.append(
             Frame(
@@ -129,6 +134,7 @@ class BackpropStepper:
                 pending_contributions=set(pending),
                 grad_cell_sizes=sizes,
                 stable_layout=True,
+                grad_scale=scale,
                 title=f"start: the grad of the output with respect to itself is 1 (node {_name(self.root)})",
             )
         )
@@ -148,16 +154,13 @@ class BackpropStepper:
             )
 
     def _caption(self, step: Any) -> str:
-        total = len(self.steps)
-        where = f"step {step.index + 1} of {total}: {_name(step.node)}"
+        where = f"step {step.index + 1} of {len(self.steps)}: {_name(step.node)}"
         if step.upstream is None:
             return f"{where} needs no grad (nothing that requires grad depends on it)"
+        upstream = _note_text(step.upstream) if not isinstance(step.upstream, np.ndarray) else "its grad"
         if not step.children:
-            return f"{where} is a leaf: its grad {_note_text(step.upstream)} is final"
-        return (
-            f"{where} (op {step.node._op}) has grad {_note_text(step.upstream)}; "
-            "each input's grad += local derivative × this grad"
-        )
+            return f"{where} is a leaf: its grad {upstream} is final"
+        return f"{where} has grad {upstream}, so each input (red edges) gets grad += local derivative × {upstream}"
 
     def _grad_cell_sizes(self, snapshots: list[list[Any]]) -> dict[int, tuple[float, float]]:
         """A size per grad cell that fits its text in every frame, so boxes do not change size."""
