@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -206,16 +205,21 @@ class Module:
         """
         path = os.fspath(path)
         try:
-            with np.load(path, allow_pickle=False) as archive:
+            archive = np.load(path, allow_pickle=False)
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise StateDictError(f"{path}: holds a single array, not an .npz archive of named parameters")
+            with archive:
                 state = {name: archive[name] for name in archive.files}
-        except FileNotFoundError:
+        except (FileNotFoundError, StateDictError):
             raise
         except ValueError as error:
             if "allow_pickle" in str(error):
                 raise StateDictError(f"{path}: holds pickled objects, which are never loaded") from None
             raise StateDictError(f"{path}: not a readable .npz file ({error})") from None
-        except (OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
-            raise StateDictError(f"{path}: not a readable .npz file ({error})") from None
+        except Exception as error:
+            # A damaged file makes NumPy raise many kinds of error (a SyntaxError for a garbled
+            # header, a MemoryError for a header claiming a huge array, ...): all mean unreadable.
+            raise StateDictError(f"{path}: not a readable .npz file ({type(error).__name__}: {error})") from None
         try:
             self.load_state_dict(state)
         except StateDictError as error:
