@@ -97,10 +97,12 @@ def _target_array(target: Any, shape: tuple, loss: str) -> np.ndarray:
     if isinstance(target, Value) or (isinstance(target, (list, tuple)) and _holds_values(target)):
         raise TypeError(f"{loss}: targets must be numbers, not Values (they get no gradient)")
     try:
-        array = np.asarray(target, dtype=np.float64)
-    except (TypeError, ValueError):
+        array = np.asarray(target)
+    except (TypeError, ValueError):  # ragged lists
         raise TypeError(f"{loss}: targets must be numbers, got {_describe(target)}") from None
-    return _fit_target(array, shape, loss)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{loss}: targets must be numbers, got {_describe(target)} (dtype {array.dtype})")
+    return _fit_target(array.astype(np.float64), shape, loss)
 
 
 def _fit_target(array: np.ndarray, shape: tuple, loss: str) -> np.ndarray:
@@ -109,6 +111,9 @@ def _fit_target(array: np.ndarray, shape: tuple, loss: str) -> np.ndarray:
     Letting NumPy broadcast an (N,) target against (N, 1) outputs would silently compare every
     output with every target, which is why no other difference is tolerated.
     """
+    if not np.all(np.isfinite(array)):
+        bad = array[~np.isfinite(array)].reshape(-1)[0]
+        raise ValueError(f"{loss}: targets must be finite numbers, got {bad}")
     if array.shape == shape:
         return array
     if array.size == int(np.prod(shape)) and [n for n in array.shape if n != 1] == [n for n in shape if n != 1]:
@@ -147,6 +152,27 @@ def _check_labels(labels: np.ndarray, classes: int, loss: str) -> np.ndarray:
             f"{loss}: label {labels[i]} of example {i} is out of range for {classes} classes (0 … {classes - 1})"
         )
     return labels
+
+
+def _class_targets(target: Any, shape: tuple, loss: str) -> tuple[bool, np.ndarray]:
+    """Cross-entropy targets for logits of ``shape`` (examples × classes).
+
+    Returns ``(True, labels)`` for one integer label per example, or ``(False, probabilities)``
+    for one row of class probabilities (one-hot) per example.
+    """
+    array = np.asarray(target.data if _is_tensor(target) else target)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{loss}: targets must be class labels or probabilities, got dtype {array.dtype}")
+    if array.shape == shape:
+        array = array.astype(np.float64)
+        _check_binary_targets(array, loss)
+        return False, array
+    if array.shape == shape[:1]:
+        return True, _check_labels(array.astype(np.float64), shape[1], loss)
+    raise ValueError(
+        f"{loss}: logits have shape {shape}; targets must be labels of shape {shape[:1]} "
+        f"or one-hot of shape {shape}, got {array.shape}"
+    )
 
 
 # ---------------------------------------------------------------------- the scalar engine
@@ -206,14 +232,12 @@ def _cross_entropy_values(logits: Any, target: Any, reduction: str) -> Any:
         raise ValueError(f"{loss}: logits must be examples × classes, got shape {shape}")
     examples, classes = shape
     rows = [values[i * classes : (i + 1) * classes] for i in range(examples)]
-    target = np.asarray(target.data if _is_tensor(target) else target, dtype=np.float64)
+    are_labels, target = _class_targets(target, shape, loss)
     terms = []
-    if target.shape == (examples,):
-        labels = _check_labels(target, classes, loss)
-        for row, label in zip(rows, labels):
+    if are_labels:
+        for row, label in zip(rows, target):
             terms.append(autograd.logsumexp(row) - row[label])
-    elif target.shape == shape:
-        _check_binary_targets(target, loss)
+    else:
         for row, weights in zip(rows, target):
             # -Σ t_c log softmax(z)_c = (Σ t_c)·logsumexp(z) - Σ t_c z_c
             term = float(weights.sum()) * autograd.logsumexp(row)
@@ -221,16 +245,17 @@ def _cross_entropy_values(logits: Any, target: Any, reduction: str) -> Any:
                 if t != 0.0:
                     term = term - float(t) * z
             terms.append(term)
-    else:
-        raise ValueError(
-            f"{loss}: logits have shape {shape}; targets must be labels of shape {(examples,)} "
-            f"or one-hot of shape {shape}, got {target.shape}"
-        )
     return _reduce_values(terms, reduction)
 
 
 # ---------------------------------------------------------------------- the tensor engine
+def _check_not_empty(output: Tensor, loss: str) -> None:
+    if output.size == 0:
+        raise ValueError(f"{loss}: the batch is empty (output of shape {output.shape}), so there is no loss")
+
+
 def _tensor_target(output: Tensor, target: Any, loss: str) -> np.ndarray:
+    _check_not_empty(output, loss)
     array = np.asarray(target.data if isinstance(target, Tensor) else target)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"{loss}: targets must be numbers, got an array of dtype {array.dtype}")
@@ -278,17 +303,10 @@ def _tensor_cross_entropy(logits: Tensor, target: Any, reduction: str) -> Tensor
     loss = "cross_entropy"
     if logits.ndim != 2:
         raise ValueError(f"{loss}: logits must be examples × classes, got shape {logits.shape}")
-    target = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if target.shape == logits.shape:  # one-hot or probabilities
+    _check_not_empty(logits, loss)
+    are_labels, target = _class_targets(target, logits.shape, loss)
+    if not are_labels:
         target = target.astype(logits.dtype)
-        _check_binary_targets(target, loss)
-    elif target.shape == (logits.shape[0],):
-        target = _check_labels(target.astype(np.float64), logits.shape[1], loss)
-    else:
-        raise ValueError(
-            f"{loss}: logits have shape {logits.shape}; targets must be labels of shape {(logits.shape[0],)} "
-            f"or one-hot of shape {logits.shape}, got {target.shape}"
-        )
     return logits.cross_entropy(target, reduction=reduction)  # fused: stable log-softmax, one backward rule
 
 

@@ -19,6 +19,7 @@ slower but draws every multiplication and addition of the lecture.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -98,7 +99,11 @@ def _as_inputs(x: Any, nin: int, who: str) -> list:
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
-    return [v if isinstance(v, Value) else float(v) for v in x]
+    inputs = [v if isinstance(v, Value) else float(v) for v in x]
+    for i, v in enumerate(inputs):
+        if type(v) is float and not math.isfinite(v):
+            raise ValueError(f"{who}: input {i} is {v}; inputs must be finite numbers")
+    return inputs
 
 
 class Neuron(Module):
