@@ -94,6 +94,12 @@ def test_labels_render_as_written(label):
     assert len(groups(svg, "node")) == 4
 
 
+def test_tabs_and_unicode_in_labels():
+    a = Value(1.0, label="it's\tünï ∂x & \\")
+    texts = texts_of(svg_root(viz.to_svg(a * 2.0)))
+    assert "it's ünï ∂x & \\" in texts
+
+
 def test_same_graph_gives_same_dot_text():
     first = viz.to_dot(small_graph()["L"], show_local_grads=True)
     junk = [object() for _ in range(1000)]  # different ids for the second graph

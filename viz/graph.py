@@ -165,7 +165,8 @@ def _html_lines(lines: Iterable[str]) -> str:
     """Escape each line and join them with line breaks (a label's own newlines become breaks too)."""
     pieces = []
     for line in lines:
-        pieces.extend(html.escape(part, quote=True) for part in str(line).split("\n"))
+        # Graphviz drops tabs: write them as spaces.
+        pieces.extend(html.escape(part.replace("\t", " "), quote=True) for part in str(line).split("\n"))
     return '<BR ALIGN="LEFT"/>'.join(pieces) if len(pieces) > 1 else (pieces[0] if pieces else "")
 
 
