@@ -1,0 +1,7 @@
+"""``python -m bench``: run the benchmark suite and print the table."""
+
+import sys
+
+from .run import main
+
+sys.exit(main())

@@ -1,0 +1,56 @@
+"""Case 7: drawing the graph of the 2-16-16-1 MLP for one input, as DOT text and as an SVG picture."""
+
+from __future__ import annotations
+
+from autograd import Value, topological_order
+
+from .report import Row
+from .timing import time_paired
+
+
+def render(quick: bool = False) -> list[Row]:
+    """Time ``viz.draw_graph`` (the DOT text) and ``viz.to_svg`` (DOT laid out as SVG); check what was drawn."""
+    import viz
+    from nn.scalar import MLP
+
+    sizes = [4, 1] if quick else [16, 16, 1]
+    model = MLP(2, sizes, activation="relu", seed=0)
+    output = model([Value(0.5, label="x1"), Value(-0.3, label="x2")])
+    output.backward()
+    order = topological_order(output)
+    ops = [node for node in order if node._children]
+    # One box per value and one per op; an edge into each op from each input, and one out of it.
+    boxes = len(order) + len(ops)
+    arrows = sum(len(node._children) for node in ops) + len(ops)
+    shape = "-".join(str(n) for n in [2, *sizes])
+
+    pictures: dict = {}
+    timings = time_paired(
+        {
+            "dot": lambda: pictures.__setitem__("dot", viz.draw_graph(output).source),
+            "svg": lambda: pictures.__setitem__("svg", viz.to_svg(output)),
+        },
+        repeats=1 if quick else 5,
+        warmup=0 if quick else 1,
+    )
+    dot_ms, svg_ms = 1e3 * timings.median("dot"), 1e3 * timings.median("svg")
+    dot, svg = pictures["dot"], pictures["svg"]
+
+    drawn_boxes, drawn_arrows = svg.count('class="node"'), svg.count('class="edge"')
+    described = f"{boxes} boxes, {arrows} arrows"
+    return [
+        Row(
+            f"7 render DOT text: MLP {shape} graph, one input ({described})",
+            "ms",
+            dot_ms,
+            check="DOT text is a digraph",
+            passed=dot.lstrip().startswith("digraph"),
+        ),
+        Row(
+            f"7 render SVG (layout included): MLP {shape} graph, one input",
+            "ms",
+            svg_ms,
+            check=f"SVG has {drawn_boxes} boxes, {drawn_arrows} arrows",
+            passed="<svg" in svg and (drawn_boxes, drawn_arrows) == (boxes, arrows),
+        ),
+    ]

@@ -1,0 +1,285 @@
+"""Cases on the tensor engine: training steps of MLPs, ours against PyTorch CPU and hand-written NumPy.
+
+3. MLP 784-256-128-10 (ReLU), batch 128, cross-entropy, Adam, float32: GEMM-bound.
+4. MLP 2-16-16-1 (ReLU), batch 100, mean squared error, Adam, float32: overhead-bound.
+
+The three contenders start from the same weights; the first step is checked (loss and every
+grad agree to float32 accuracy) before any timing. A step is forward, loss, zero_grad,
+backward and the Adam update. The GEMM floor is the step's matrix-multiply FLOPs over the
+machine's best float32 GEMM rate: no implementation can beat it by much.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .report import NOT_INSTALLED, Row
+from .scalar_cases import moons
+from .timing import machine_gemm_rate, time_paired
+
+LEARNING_RATE = 1e-3
+BETAS = (0.9, 0.999)
+EPS = 1e-8
+#: float32 results of different libraries agree to about this, relative to the largest entry.
+FLOAT32_TOLERANCE = 1e-4
+
+
+@dataclass
+class Problem:
+    """One benchmark problem: layer sizes, a fixed batch and its targets, and the loss."""
+
+    sizes: list[int]
+    inputs: np.ndarray  # (batch, sizes[0]) float32
+    targets: np.ndarray  # class labels (batch,) for cross-entropy, values (batch, 1) for MSE
+    loss: str  # "cross_entropy" or "mse"
+
+    def initial_weights(self, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(weight (out × in), bias (out,)) per layer, float32, Xavier-uniform-like; biases small but nonzero."""
+        rng = np.random.default_rng(seed)
+        layers = []
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            limit = np.sqrt(6.0 / (n_in + n_out))
+            weight = rng.uniform(-limit, limit, (n_out, n_in)).astype(np.float32)
+            bias = rng.uniform(-0.1, 0.1, n_out).astype(np.float32)
+            layers.append((weight, bias))
+        return layers
+
+    def gemm_flops(self) -> float:
+        """Matrix-multiply FLOPs of one step: forward, grads of the weights, grads of the hidden inputs."""
+        batch = self.inputs.shape[0]
+        products = [n_in * n_out for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
+        forward = 2 * batch * sum(products)
+        weight_grads = 2 * batch * sum(products)
+        input_grads = 2 * batch * sum(products[1:])  # the data itself needs no grad
+        return float(forward + weight_grads + input_grads)
+
+
+# ---------------------------------------------------------------------- the three contenders
+class OurStep:
+    """retrograd: ``nn.mlp`` of ``Linear`` + ``ReLU``, ``nn`` loss, ``nn.optim.Adam``."""
+
+    def __init__(self, problem: Problem, weights: list) -> None:
+        import nn
+        from autograd import Tensor
+        from nn.optim import Adam
+
+        self.Tensor = Tensor
+        self.model = nn.mlp(problem.sizes[0], problem.sizes[1:], activation="relu", seed=0)
+        self.linears = [module for module in self.model.modules() if isinstance(module, nn.Linear)]
+        for layer, (weight, bias) in zip(self.linears, weights, strict=True):
+            layer.weight.data[...] = weight
+            layer.bias.data[...] = bias
+        self.optimizer = Adam(self.model.parameters(), lr=LEARNING_RATE, betas=BETAS, eps=EPS)
+        self.loss_function = nn.cross_entropy if problem.loss == "cross_entropy" else nn.mse_loss
+        self.inputs, self.targets = problem.inputs, problem.targets
+
+    def step(self) -> float:
+        loss = self.loss_function(self.model(self.Tensor(self.inputs)), self.targets)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def grads(self) -> list[np.ndarray]:
+        return [g for layer in self.linears for g in (layer.weight.grad, layer.bias.grad)]
+
+
+class TorchStep:
+    """PyTorch CPU: ``torch.nn.Sequential`` of ``Linear`` + ``ReLU``, its loss, ``torch.optim.Adam``."""
+
+    def __init__(self, torch, problem: Problem, weights: list) -> None:
+        self.torch = torch
+        modules = []
+        for i, (weight, bias) in enumerate(weights):
+            layer = torch.nn.Linear(weight.shape[1], weight.shape[0], dtype=torch.float32)
+            with torch.no_grad():
+                layer.weight.copy_(torch.from_numpy(weight))
+                layer.bias.copy_(torch.from_numpy(bias))
+            modules.append(layer)
+            if i < len(weights) - 1:
+                modules.append(torch.nn.ReLU())
+        self.model = torch.nn.Sequential(*modules)
+        self.linears = modules[::2]
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE, betas=BETAS, eps=EPS)
+        self.inputs = torch.from_numpy(problem.inputs)
+        self.targets = torch.from_numpy(problem.targets)
+        functional = torch.nn.functional
+        self.loss_function = functional.cross_entropy if problem.loss == "cross_entropy" else functional.mse_loss
+
+    def step(self) -> float:
+        loss = self.loss_function(self.model(self.inputs), self.targets)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def grads(self) -> list[np.ndarray]:
+        return [p.grad.numpy() for layer in self.linears for p in (layer.weight, layer.bias)]
+
+
+class NumpyStep:
+    """The same network written out by hand in NumPy: forward, backward and Adam, no graph at all."""
+
+    def __init__(self, problem: Problem, weights: list) -> None:
+        self.weights = [w.copy() for w, _ in weights]
+        self.biases = [b.copy() for _, b in weights]
+        self.params = [p for pair in zip(self.weights, self.biases) for p in pair]
+        self.exp_avg = [np.zeros_like(p) for p in self.params]
+        self.exp_avg_sq = [np.zeros_like(p) for p in self.params]
+        self.steps = 0
+        self.inputs, self.targets, self.loss = problem.inputs, problem.targets, problem.loss
+        self.last_grads: list[np.ndarray] = []
+
+    def _loss_and_output_grad(self, output: np.ndarray) -> tuple[float, np.ndarray]:
+        batch = output.shape[0]
+        if self.loss == "mse":
+            difference = output - self.targets
+            return float((difference * difference).mean()), difference * (2.0 / difference.size)
+        shifted = output - output.max(axis=1, keepdims=True)
+        exps = np.exp(shifted)
+        sums = exps.sum(axis=1, keepdims=True)
+        rows = np.arange(batch)
+        loss = float(np.log(sums[:, 0]).mean() - shifted[rows, self.targets].mean())
+        grad = exps / sums
+        grad[rows, self.targets] -= 1.0
+        grad *= 1.0 / batch
+        return loss, grad
+
+    def step(self) -> float:
+        activations = [self.inputs]
+        last = len(self.weights) - 1
+        for i, (weight, bias) in enumerate(zip(self.weights, self.biases)):
+            z = activations[-1] @ weight.T + bias
+            activations.append(np.maximum(z, 0.0) if i < last else z)
+        loss, grad = self._loss_and_output_grad(activations[-1])
+        grads = []
+        for i in range(last, -1, -1):
+            grads[:0] = [grad.T @ activations[i], grad.sum(axis=0)]
+            if i > 0:
+                grad = (grad @ self.weights[i]) * (activations[i] > 0)
+        self.last_grads = grads
+        self._adam(grads)
+        return loss
+
+    def _adam(self, grads: list[np.ndarray]) -> None:
+        self.steps += 1
+        beta1, beta2 = BETAS
+        step_size = LEARNING_RATE / (1.0 - beta1**self.steps)
+        root_correction = math.sqrt(1.0 - beta2**self.steps)  # a Python float keeps the arrays float32
+        for p, g, m, v in zip(self.params, grads, self.exp_avg, self.exp_avg_sq):
+            m *= beta1
+            m += (1.0 - beta1) * g
+            v *= beta2
+            v += (1.0 - beta2) * g * g
+            p -= step_size * m / (np.sqrt(v) / root_correction + EPS)
+
+    def grads(self) -> list[np.ndarray]:
+        return self.last_grads
+
+
+# ---------------------------------------------------------------------- measuring
+def _worst_difference(ours: list[np.ndarray], theirs: list[np.ndarray]) -> float:
+    """Largest |ours - theirs| over every array, relative to the largest |theirs| of that array."""
+    worst = 0.0
+    for a, b in zip(ours, theirs, strict=True):
+        scale = max(float(np.abs(b).max()), 1e-30)
+        worst = max(worst, float(np.abs(np.asarray(a, np.float64) - b).max()) / scale)
+    return worst
+
+
+def _import_torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+def measure(problem: Problem, case: str, quick: bool, steps_per_repeat: int, target_vs_torch: float,
+            target_vs_floor: float | None) -> list[Row]:
+    """Check the first step of every contender against ours, then time ``steps_per_repeat`` steps per repeat."""
+    weights = problem.initial_weights()
+    contenders = {"ours": OurStep(problem, weights), "NumPy": NumpyStep(problem, weights)}
+    torch = _import_torch()
+    if torch is not None:
+        contenders["PyTorch"] = TorchStep(torch, problem, weights)
+    losses = {name: contender.step() for name, contender in contenders.items()}
+    worst = 0.0
+    for name, contender in contenders.items():
+        if name != "ours":
+            worst = max(worst, abs(losses["ours"] - losses[name]) / max(abs(losses[name]), 1e-30))
+            worst = max(worst, _worst_difference(contenders["ours"].grads(), contender.grads()))
+    checked = " and ".join(name for name in contenders if name != "ours")
+
+    if quick:
+        steps_per_repeat, repeats = 2, 1
+    else:
+        repeats = 7
+
+    def repeat_steps(contender):
+        def run() -> None:
+            for _ in range(steps_per_repeat):
+                contender.step()
+        return run
+
+    timings = time_paired({name: repeat_steps(c) for name, c in contenders.items()}, repeats)
+    per_step_ms = {name: 1e3 * timings.median(name) / steps_per_repeat for name in contenders}
+    peers: dict[str, float | str] = {"PyTorch": NOT_INSTALLED}
+    ratios = {}
+    for name in contenders:
+        if name != "ours":
+            peers[name] = per_step_ms[name]
+            ratios[name] = timings.ratio("ours", name)
+    floor_ms = 1e3 * problem.gemm_flops() / machine_gemm_rate(quick)
+    met = None
+    target = f"≤ {target_vs_torch}× PyTorch"
+    if target_vs_floor is not None:
+        target += f", ≤ {target_vs_floor}× floor"
+    if "PyTorch" in ratios:
+        met = ratios["PyTorch"] <= target_vs_torch
+        if target_vs_floor is not None:
+            met = met and per_step_ms["ours"] / floor_ms <= target_vs_floor
+    return [
+        Row(
+            case,
+            "ms",
+            per_step_ms["ours"],
+            peers=peers,
+            ratios=ratios,
+            floor=floor_ms,
+            target=target,
+            met=met,
+            check=f"first step: loss and {len(weights) * 2} grads = {checked}'s (worst rel. diff {worst:.1e})",
+            passed=worst <= FLOAT32_TOLERANCE,
+        )
+    ]
+
+
+def mlp_784(quick: bool = False) -> list[Row]:
+    """Case 3: MLP 784-256-128-10, batch 128, cross-entropy, Adam, float32."""
+    rng = np.random.default_rng(3)
+    batch = 128
+    problem = Problem(
+        sizes=[784, 256, 128, 10],
+        inputs=rng.random((batch, 784), dtype=np.float32),
+        targets=rng.integers(0, 10, batch),
+        loss="cross_entropy",
+    )
+    case = "3 tensor MLP 784-256-128-10, batch 128, CE, Adam, float32 (per step)"
+    return measure(problem, case, quick, steps_per_repeat=20, target_vs_torch=1.0, target_vs_floor=1.5)
+
+
+def mlp_2(quick: bool = False) -> list[Row]:
+    """Case 4: MLP 2-16-16-1 on 100 moons points, mean squared error, Adam, float32."""
+    points, labels = moons(100)
+    problem = Problem(
+        sizes=[2, 16, 16, 1],
+        inputs=np.asarray(points, dtype=np.float32),
+        targets=np.asarray(labels, dtype=np.float32).reshape(-1, 1),
+        loss="mse",
+    )
+    case = "4 tensor MLP 2-16-16-1, batch 100, MSE, Adam, float32 (per step)"
+    return measure(problem, case, quick, steps_per_repeat=200, target_vs_torch=0.5, target_vs_floor=None)
