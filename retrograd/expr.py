@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -184,7 +185,11 @@ def parse_expression(text: str) -> Expression:
         if not (" " <= character <= "~" or character == "\t"):
             raise ExpressionError(f"the character {character!r} is not allowed (only printable ASCII)", index + 1)
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():
+            # Python warns about some odd texts ("1and x", "'\\d'") while parsing; the error below says it all.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"not a valid expression: {error.msg}", error.offset) from None
     except (RecursionError, MemoryError):

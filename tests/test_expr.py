@@ -4,6 +4,7 @@ import ast
 import builtins
 import inspect
 import math
+import warnings
 
 import pytest
 
@@ -329,3 +330,11 @@ def test_graph_command_points_a_caret_at_the_column(capsys):
 def test_graph_command_refuses_an_unknown_picture_format(tmp_path, capsys):
     status, _, err = _run_graph(["x", "--set", "x=1", "--out", str(tmp_path / "g.jpg")], capsys)
     assert status == 1 and "cannot tell the format" in err
+
+
+def test_odd_texts_give_an_error_and_no_python_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for text in ["1and x", "'\\d' + x", "0x1for x"]:
+            with pytest.raises(ExpressionError):
+                parse_expression(text)
