@@ -27,6 +27,7 @@ __all__ = [
     "clip_grad_norm_",
     "grad_norm",
     "grad_norms",
+    "l2_norm",
     "parameter_groups",
     "weight_parameters",
 ]
@@ -81,20 +82,36 @@ def weight_parameters(model: Any) -> list:
 
 
 # ---------------------------------------------------------------------- gradient norms
-def _squared_grad_norm(p: Any) -> float:
+def l2_norm(array: Any) -> float:
+    """√(Σ x²) of the numbers in ``array``, without overflow for huge entries (NaN if any is NaN)."""
+    flat = np.ravel(array)
+    if flat.size == 0:
+        return 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        squared = float(flat @ flat)
+    if math.isfinite(squared):
+        return math.sqrt(squared)
+    # Squaring overflowed (or a NaN/inf is present): scale by the largest entry first.
+    largest = float(np.max(np.abs(flat)))
+    if not math.isfinite(largest):
+        return largest
+    scaled = flat / largest
+    return largest * math.sqrt(float(scaled @ scaled))
+
+
+def _grad_norm_of(p: Any) -> float:
     grad = p.grad
     if grad is None:
         return 0.0
     if isinstance(grad, np.ndarray):
-        flat = grad.ravel().astype(np.float64, copy=False)
-        return float(flat @ flat)
-    return float(grad) * float(grad)
+        return l2_norm(grad)
+    return abs(float(grad))
 
 
 def grad_norm(params: Iterable[Any]) -> float:
     """The L2 norm of all the gradients together, √(Σ grad²): NaN or inf if any gradient is."""
     params = _as_parameter_list(params, "grad_norm")
-    return math.sqrt(math.fsum(_squared_grad_norm(p) for p in params))
+    return math.hypot(*(_grad_norm_of(p) for p in params))
 
 
 def clip_grad_norm_(
@@ -177,6 +194,4 @@ def grad_norms(model: Any, groups: OrderedDict[str, list] | None = None) -> Orde
     """
     if groups is None:
         groups = parameter_groups(model)
-    return OrderedDict(
-        (name, math.sqrt(math.fsum(_squared_grad_norm(p) for p in params))) for name, params in groups.items()
-    )
+    return OrderedDict((name, math.hypot(*(_grad_norm_of(p) for p in params))) for name, params in groups.items())

@@ -1,0 +1,491 @@
+"""Training: ``fit`` runs the loop of the course (forward, loss, backward, step) and records what happened.
+
+::
+
+    history = fit(model, "cross_entropy", Adam(model.parameters(), lr=0.01), data=(X, y),
+                  epochs=50, batch_size=32, validation=(X_val, y_val))
+    plt.plot(history.train_loss); plt.plot(history.val_loss)
+
+One loop serves both engines. A tensor model (parameters are ``Tensor``\\ s) gets each mini-batch
+as one ``Tensor``; a scalar model (``Value``\\ s, e.g. ``nn.MLP``) gets one example at a time, and
+the loss is taken over the list of its outputs, exactly as in the lecture.
+
+What is recorded (``History``): per epoch the training and validation loss and accuracy and the
+learning rate; per step the loss and the L2 norm of each layer's gradient (before clipping):
+the numbers that show vanishing and exploding gradients. A NaN or infinite loss or gradient
+stops training with ``TrainingDiverged``, naming the epoch, the step and the layer.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, no_grad
+
+from . import losses as _losses
+from .data.preprocessing import DataLoader
+from .optim import LBFGS, Optimizer
+from .regularization import clip_grad_norm_, l1_penalty, l2_norm, l2_penalty, parameter_groups, weight_parameters
+
+__all__ = ["History", "TrainingDiverged", "fit", "evaluate", "predict", "accuracy"]
+
+#: Loss names ``fit`` accepts in place of a function.
+LOSSES: dict[str, Callable] = {
+    "mse": _losses.mse_loss,
+    "mae": _losses.l1_loss,
+    "l1": _losses.l1_loss,
+    "bce": _losses.binary_cross_entropy,
+    "bce_with_logits": _losses.binary_cross_entropy_with_logits,
+    "cross_entropy": _losses.cross_entropy,
+    "hinge": _losses.hinge_loss,
+}
+
+# Losses whose single output is a probability or a regression value: class 1 when it is >= 0.5.
+# For the others (logits, hinge scores) the boundary is 0.
+_THRESHOLD_HALF = (_losses.binary_cross_entropy, _losses.mse_loss, _losses.l1_loss)
+
+
+class TrainingDiverged(FloatingPointError):
+    """Training produced a NaN or infinite loss or gradient.
+
+    ``epoch`` and ``step`` (both counted from 1) say when, ``layer`` where (the first layer,
+    going backwards from the output, whose gradient or weights are not finite; None if every
+    layer is finite), ``loss`` the loss at that step and ``history`` what was recorded up to it.
+    """
+
+    def __init__(self, message: str, epoch: int, step: int, layer: str | None, loss: float, history: History):
+        super().__init__(message)
+        self.epoch, self.step, self.layer, self.loss, self.history = epoch, step, layer, loss, history
+
+
+@dataclass
+class History:
+    """What ``fit`` recorded; every field is a plain list (or a dict of lists), ready to plot.
+
+    Per epoch: ``train_loss``, ``train_accuracy`` (averaged over the epoch's batches, while the
+    weights were changing), ``val_loss``, ``val_accuracy`` (after the epoch), ``lr``. Accuracy
+    lists stay empty when the targets are not class labels. Per step: ``step_loss`` and
+    ``grad_norms`` (``{layer name: [norm at each step]}``, the input-side layer first).
+    ``best_epoch`` is the epoch of the lowest validation loss, ``stopped_early`` tells whether
+    early stopping ended training.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    step_loss: list[float] = field(default_factory=list)
+    grad_norms: dict[str, list[float]] = field(default_factory=OrderedDict)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs were completed."""
+        return len(self.train_loss)
+
+    def grad_norm_matrix(self) -> tuple[list[str], np.ndarray]:
+        """The layer names and a (steps × layers) array of gradient norms, e.g. for a log-scale plot."""
+        names = list(self.grad_norms)
+        if not names:
+            return names, np.zeros((0, 0))
+        return names, np.column_stack([self.grad_norms[name] for name in names])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as a dict of plain lists and numbers (for JSON, pandas or plotting)."""
+        return {
+            "train_loss": list(self.train_loss),
+            "train_accuracy": list(self.train_accuracy),
+            "val_loss": list(self.val_loss),
+            "val_accuracy": list(self.val_accuracy),
+            "lr": list(self.lr),
+            "step_loss": list(self.step_loss),
+            "grad_norms": {name: list(norms) for name, norms in self.grad_norms.items()},
+            "best_epoch": self.best_epoch,
+            "stopped_early": self.stopped_early,
+        }
+
+    def __repr__(self) -> str:
+        last = f", train_loss={self.train_loss[-1]:.4g}" if self.train_loss else ""
+        val = f", val_loss={self.val_loss[-1]:.4g}" if self.val_loss else ""
+        return f"History(epochs={self.epochs}, steps={len(self.step_loss)}{last}{val})"
+
+
+# ---------------------------------------------------------------------- engines
+def _is_tensor_model(params: list) -> bool:
+    return any(isinstance(p.data, np.ndarray) for p in params)
+
+
+def _parameter_dtype(params: list) -> np.dtype:
+    dtypes = {p.data.dtype for p in params if isinstance(p.data, np.ndarray)}
+    return np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
+
+
+def _forward(model: Callable, X: np.ndarray, tensor_engine: bool, dtype: Any = None) -> Any:
+    """The model's outputs for a batch: one Tensor, or a list of per-example outputs of Values."""
+    if tensor_engine:
+        return model(Tensor(X if dtype is None else X.astype(dtype, copy=False)))
+    return [model(row) for row in X.tolist()]
+
+
+def _outputs_as_array(outputs: Any) -> np.ndarray:
+    if isinstance(outputs, Tensor):
+        return outputs.data
+    return np.array([[v.data for v in out] if isinstance(out, (list, tuple)) else out.data for out in outputs])
+
+
+def accuracy(outputs: Any, targets: Any, threshold: float = 0.5) -> float:
+    """The fraction of examples whose predicted class is the target class.
+
+    ``outputs`` with several columns: the class is the column of the largest output (targets are
+    labels or one-hot rows). One output per example: with targets in {-1, +1} the class is the
+    sign of the output; with targets in {0, 1} it is 1 where the output is ``>= threshold``
+    (0.5 for probabilities, 0 for logits).
+    """
+    out = np.asarray(outputs, dtype=np.float64)
+    y = np.asarray(targets)
+    if out.ndim == 2 and out.shape[1] > 1:
+        predicted = out.argmax(axis=1)
+        labels = y.argmax(axis=1) if y.ndim == 2 else y
+    else:
+        out, labels = out.reshape(-1), y.reshape(-1)
+        if np.any(labels < 0):
+            predicted = np.where(out >= 0, 1, -1)
+        else:
+            predicted = (out >= threshold).astype(np.int64)
+    if len(predicted) != len(labels):
+        raise ValueError(f"accuracy: {len(predicted)} outputs but {len(labels)} targets")
+    return float(np.mean(predicted == labels))
+
+
+def _looks_like_labels(y: np.ndarray) -> bool:
+    """Integer class labels, ±1 labels or one-hot rows (so accuracy means something)."""
+    if y.dtype.kind in "iub":
+        return True
+    if y.dtype.kind != "f" or not np.all(np.isfinite(y)):
+        return False
+    if y.ndim == 2 and y.shape[1] > 1:
+        return bool(np.all((y == 0) | (y == 1)))
+    return bool(np.all((y == -1) | (y == 1) | (y == 0)))
+
+
+def _resolve_loss(loss_fn: Callable | str) -> Callable:
+    if isinstance(loss_fn, str):
+        if loss_fn not in LOSSES:
+            raise ValueError(f"unknown loss {loss_fn!r}; choose one of {sorted(LOSSES)} or pass a function")
+        return LOSSES[loss_fn]
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a loss function or its name, got {type(loss_fn).__name__}")
+    return loss_fn
+
+
+def _threshold_for(loss_fn: Callable) -> float:
+    function = getattr(loss_fn, "function", loss_fn)  # loss objects keep their function
+    return 0.5 if function in _THRESHOLD_HALF else 0.0
+
+
+def _as_arrays(data: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
+    if not (isinstance(data, (tuple, list)) and len(data) == 2):
+        raise TypeError(f"{who} must be a pair (X, y), got {type(data).__name__}")
+    X, y = np.asarray(data[0]), np.asarray(data[1])
+    if X.ndim != 2:
+        raise ValueError(f"{who}: X must be examples × features (2-D), got shape {X.shape}")
+    if len(X) != len(y):
+        raise ValueError(f"{who}: X has {len(X)} examples but y has {len(y)}")
+    if X.dtype.kind not in "fiub":
+        raise TypeError(f"{who}: X must hold numbers, got dtype {X.dtype}")
+    return X, y
+
+
+# ---------------------------------------------------------------------- evaluation
+def predict(model: Callable, X: Any, batch_size: int | None = None) -> np.ndarray:
+    """The model's raw outputs for every row of ``X``, as a NumPy array, computed without a graph.
+
+    The model is put in evaluation mode (Dropout off) while predicting and restored afterwards.
+    """
+    X = np.asarray(X)
+    params = list(model.parameters()) if callable(getattr(model, "parameters", None)) else []
+    tensor_engine = _is_tensor_model(params) if params else True
+    if tensor_engine:
+        X = X.astype(_parameter_dtype(params), copy=False)
+    was_training = getattr(model, "training", None)
+    if was_training is not None:
+        model.eval()
+    try:
+        with no_grad():
+            size = len(X) if batch_size is None else batch_size
+            parts = [_outputs_as_array(_forward(model, X[i : i + size], tensor_engine)) for i in range(0, len(X), size)]
+    finally:
+        if was_training:
+            model.train()
+    return np.concatenate(parts)
+
+
+def evaluate(model: Callable, loss_fn: Callable | str, data: tuple[Any, Any],
+             batch_size: int | None = None) -> tuple[float, float | None]:
+    """``(loss, accuracy)`` of the model on ``data = (X, y)``; accuracy is None unless y holds class labels."""
+    loss_fn = _resolve_loss(loss_fn)
+    X, y = _as_arrays(data, "data")
+    outputs = predict(model, X, batch_size)
+    tensor_out = Tensor(outputs)
+    with no_grad():
+        loss = float(loss_fn(tensor_out, y).item())
+    return loss, accuracy(outputs, y, _threshold_for(loss_fn)) if _looks_like_labels(y) else None
+
+
+# ---------------------------------------------------------------------- the loop
+class _Progress:
+    """A tqdm bar over epochs, or plain printed lines where tqdm is not installed."""
+
+    def __init__(self, epochs: int, enabled: bool) -> None:
+        self.bar = None
+        self.enabled = enabled
+        self.epochs = epochs
+        if not enabled:
+            return
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            self.every = max(1, epochs // 10)  # about ten lines
+            return
+        self.bar = tqdm(total=epochs, desc="training", unit="epoch", leave=True)
+
+    def update(self, epoch: int, summary: dict[str, float]) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.set_postfix({k: f"{v:.4g}" for k, v in summary.items()}, refresh=False)
+            self.bar.update(1)
+        elif epoch % self.every == 0 or epoch == self.epochs:
+            text = ", ".join(f"{k} {v:.4g}" for k, v in summary.items())
+            print(f"epoch {epoch}/{self.epochs}: {text}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _nonfinite_layers(groups: OrderedDict[str, list], norms: dict[str, float]) -> list[str]:
+    """Layers whose gradient norm or weights are not finite, from the output side back (backprop's order)."""
+    bad = []
+    for name in reversed(list(groups)):
+        weights_bad = any(not np.all(np.isfinite(p.data)) for p in groups[name])
+        if weights_bad or not math.isfinite(norms[name]):
+            bad.append(name)
+    return bad
+
+
+def _diverged(epoch: int, step: int, loss: float, bad_layers: list[str], history: History) -> TrainingDiverged:
+    """The error for a non-finite loss or gradient, naming when and where."""
+    what = f"the loss is {loss}" if not math.isfinite(loss) else f"the loss is {loss:.6g} but a gradient is not finite"
+    if bad_layers:
+        where = f"layer {bad_layers[0]!r} has a non-finite gradient or weights"
+        if len(bad_layers) > 1:
+            where += f" (so do {', '.join(repr(name) for name in bad_layers[1:])}; output side first)"
+    else:
+        where = "every layer's gradient is finite (the loss itself overflowed)"
+    message = (
+        f"training diverged at epoch {epoch}, step {step}: {what}; {where}. "
+        "Try a smaller learning rate, clip_grad_norm, or standardised inputs."
+    )
+    return TrainingDiverged(message, epoch, step, bad_layers[0] if bad_layers else None, loss, history)
+
+
+def _group_norms(groups: OrderedDict[str, list]) -> dict[str, float]:
+    norms = {}
+    for name, params in groups.items():
+        parts = []
+        for p in params:
+            grad = p.grad
+            if grad is not None:
+                parts.append(l2_norm(grad) if isinstance(grad, np.ndarray) else abs(grad))
+        norms[name] = math.hypot(*parts)
+    return norms
+
+
+def _check_positive_int(name: str, value: Any, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def fit(
+    model: Any,
+    loss_fn: Callable | str,
+    optimizer: Optimizer,
+    data: tuple[Any, Any] | DataLoader,
+    epochs: int = 10,
+    batch_size: int | None = 32,
+    validation: tuple[Any, Any] | None = None,
+    scheduler: Any = None,
+    clip_grad_norm: float | None = None,
+    l1: float = 0.0,
+    l2: float = 0.0,
+    early_stopping: int | None = None,
+    min_delta: float = 0.0,
+    restore_best_weights: bool = True,
+    shuffle: bool = True,
+    seed: Any = None,
+    progress: bool = True,
+    track_grad_norms: bool = True,
+    callback: Callable[[int, History], Any] | None = None,
+) -> History:
+    """Train ``model`` and return the ``History`` of the run.
+
+    Each step: clear the gradients, run the model on a mini-batch, compute ``loss_fn(outputs,
+    targets)`` (a function from ``nn.losses`` or its name: ``"mse"``, ``"cross_entropy"``,
+    ``"bce_with_logits"``, ...) plus the optional penalties ``l1·Σ|w|`` and ``l2·Σw²`` on the
+    weights (not the biases), backpropagate, record each layer's gradient norm, clip the
+    gradients to ``clip_grad_norm`` if given, and let ``optimizer`` step.
+
+    ``data`` is ``(X, y)`` (X: examples × features) or a ``DataLoader``. ``batch_size=None``
+    uses the whole set per step (full batch, as ``LBFGS`` always does). Mini-batches are drawn
+    in a new order every epoch from ``seed``. After each epoch: the model is evaluated on
+    ``validation`` (if given), ``scheduler.step()`` is called, and ``callback(epoch, history)``
+    runs. ``early_stopping=patience`` stops after ``patience`` epochs without the validation
+    loss improving by more than ``min_delta``, then (``restore_best_weights``) puts back the
+    weights of the best epoch. ``progress`` shows a tqdm bar (printed lines without tqdm).
+
+    Losses recorded are the data loss, without the penalties, so the training and validation
+    curves compare like with like.
+    """
+    loss_fn = _resolve_loss(loss_fn)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an nn.optim optimiser, got {type(optimizer).__name__}")
+    _check_positive_int("epochs", epochs)
+    _check_positive_int("batch_size", batch_size, allow_none=True)
+    _check_positive_int("early_stopping", early_stopping, allow_none=True)
+    for name, value in (("l1", l1), ("l2", l2)):
+        if not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    if clip_grad_norm is not None and not (isinstance(clip_grad_norm, numbers.Real) and clip_grad_norm > 0):
+        raise ValueError(f"clip_grad_norm must be a positive number or None, got {clip_grad_norm!r}")
+    if early_stopping is not None and validation is None:
+        raise ValueError("early_stopping watches the validation loss: pass validation=(X_val, y_val)")
+
+    params = list(optimizer.params)
+    tensor_engine = _is_tensor_model(params)
+    dtype = _parameter_dtype(params)
+    full_batch = isinstance(optimizer, LBFGS)
+
+    if isinstance(data, DataLoader):
+        loader = data
+        y_all = data.y
+    else:
+        X, y_all = _as_arrays(data, "data")
+        if tensor_engine:
+            X = X.astype(dtype, copy=False)
+        size = len(X) if (batch_size is None or full_batch) else batch_size
+        loader = DataLoader(X, y_all, batch_size=size, shuffle=shuffle and not full_batch, seed=seed)
+    if loader.y is None:
+        raise ValueError("fit needs targets: data must be (X, y) or a DataLoader with y")
+    if validation is not None:
+        X_val, y_val = _as_arrays(validation, "validation")
+        if tensor_engine:
+            X_val = X_val.astype(dtype, copy=False)
+
+    labels = _looks_like_labels(np.asarray(y_all))
+    threshold = _threshold_for(loss_fn)
+    has_modules = callable(getattr(model, "named_modules", None))
+    groups = parameter_groups(model) if has_modules else parameter_groups(params)
+    penalised = weight_parameters(model) if has_modules else params
+
+    history = History()
+    if track_grad_norms:
+        history.grad_norms = OrderedDict((name, []) for name in groups)
+    best_loss, best_state, waited = math.inf, None, 0
+    bar = _Progress(epochs, progress)
+
+    def objective(xb: np.ndarray, yb: np.ndarray) -> tuple[Any, Any, Any]:
+        """Forward pass: (the data loss, the loss to minimise with the penalties, the outputs)."""
+        outputs = _forward(model, xb, tensor_engine, dtype)
+        loss = loss_fn(outputs, yb)
+        total = loss
+        if l1:
+            total = total + l1 * l1_penalty(penalised)
+        if l2:
+            total = total + l2 * l2_penalty(penalised)
+        return loss, total, outputs
+
+    try:
+        for epoch in range(1, epochs + 1):
+            if hasattr(model, "train"):
+                model.train()
+            loss_sum = correct_sum = 0.0
+            seen = 0
+            for step_in_epoch, (xb, yb) in enumerate(loader, start=1):
+                step_record: dict[str, Any] = {}
+
+                def closure(xb=xb, yb=yb, record=step_record) -> Any:
+                    optimizer.zero_grad()
+                    loss, total, outputs = objective(xb, yb)
+                    total.backward()
+                    if "loss" not in record:  # the first evaluation is the step's
+                        record.update(loss=float(loss.item()), outputs=outputs, norms=_group_norms(groups))
+                    return total
+
+                if full_batch:
+                    optimizer.step(closure)
+                else:
+                    closure()
+                loss_value, norms = step_record["loss"], step_record["norms"]
+                if not math.isfinite(loss_value + sum(norms.values())):  # one check for every number
+                    history.step_loss.append(loss_value)
+                    raise _diverged(epoch, step_in_epoch, loss_value, _nonfinite_layers(groups, norms), history)
+                if track_grad_norms:
+                    for name, value in norms.items():
+                        history.grad_norms[name].append(value)
+                if not full_batch:
+                    if clip_grad_norm is not None:
+                        clip_grad_norm_(params, clip_grad_norm)
+                    optimizer.step()
+                history.step_loss.append(loss_value)
+                count = len(yb)
+                loss_sum += loss_value * count
+                seen += count
+                if labels:
+                    correct_sum += accuracy(_outputs_as_array(step_record["outputs"]), yb, threshold) * count
+
+            history.train_loss.append(loss_sum / seen)
+            if labels:
+                history.train_accuracy.append(correct_sum / seen)
+            history.lr.append(optimizer.lr)
+            summary = {"loss": history.train_loss[-1]}
+
+            if validation is not None:
+                val_loss, val_accuracy = evaluate(model, loss_fn, (X_val, y_val))
+                history.val_loss.append(val_loss)
+                summary["val_loss"] = val_loss
+                if val_accuracy is not None:
+                    history.val_accuracy.append(val_accuracy)
+                    summary["val_acc"] = val_accuracy
+                if val_loss < best_loss - min_delta:
+                    best_loss, waited = val_loss, 0
+                    history.best_epoch = epoch
+                    if early_stopping is not None and restore_best_weights and has_modules:
+                        best_state = model.state_dict()
+                else:
+                    waited += 1
+            if scheduler is not None:
+                scheduler.step()
+            bar.update(epoch, summary)
+            if callback is not None:
+                callback(epoch, history)
+            if early_stopping is not None and waited >= early_stopping:
+                history.stopped_early = True
+                break
+    finally:
+        bar.close()
+    if best_state is not None and history.stopped_early:
+        model.load_state_dict(best_state)
+    return history
