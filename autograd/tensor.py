@@ -24,16 +24,20 @@ Reductions and functions along an axis
 Shape
     ``reshape(*shape)``, ``flatten(start_axis=0)``, ``transpose(*axes)``, ``T``, ``t[index]`` (ints,
     slices, boolean masks, integer arrays; repeated indices accumulate).
-Module functions
+Module functions (also in ``autograd`` and ``autograd.functional``)
     ``concatenate(tensors, axis=0)``, ``stack(tensors, axis=0)``, ``where(condition, a, b)``.
+``autograd.functional``
+    ``linear(x, weight, bias=None)`` (fused ``x @ weight.T + bias``, weight (out, in)),
+    ``cross_entropy(logits, targets, reduction="mean")``, and ``softmax``, ``log_softmax``,
+    ``logsumexp``, ``max`` for a Tensor or a sequence of Values alike.
 
 How it works
 ------------
 Each op computes its result with NumPy and records, for every input, a *backward rule*: a
 function taking the upstream grad ∂root/∂out to the input's share of ∂root/∂input, the
-vector-Jacobian product (the Jacobian itself is never built). A rule returns a grad shaped like
-the op's *result*; ``backward`` then sums it down to the input's shape in one place
-(``unbroadcast``), so no rule has to know about broadcasting.
+vector-Jacobian product (the Jacobian itself is never built). A rule may return its grad in the
+broadcast shape the op worked in; ``backward`` then sums it down to the input's shape in one
+place (``unbroadcast``), so no rule has to know about broadcasting.
 
 Grads are accumulated in place, and only for tensors that need them: when no input requires
 grad (or inside ``no_grad``), an op records nothing.
@@ -102,7 +106,7 @@ def _lift(x: Any, like: Tensor) -> Tensor:
     return _constant(_to_array(x, like.data.dtype))
 
 
-def _result(data: Any, children: tuple, op: str, rules: tuple) -> Tensor:
+def _result(data: Any, children: tuple, op: str, rules: tuple[Rule, ...]) -> Tensor:
     """The Tensor made by an op; it records ``children`` and their backward ``rules`` if any needs grad."""
     if type(data) is not np.ndarray:  # NumPy returns 0-d results as scalars
         data = np.asarray(data)
@@ -888,6 +892,7 @@ def describe_rules(node: Any) -> tuple:
     if op.startswith("**") and op != "**":
         op = "**n"
     words = RULES.get(op, ())
-    if len(words) == 1 and len(node._children) > 1:  # one rule shared by every input (concatenate, stack)
-        words = words * len(node._children)
-    return tuple(words) + ("",) * (len(node._children) - len(words))
+    count = len(node._children)
+    if len(words) == 1 and count > 1:  # one rule shared by every input (concatenate, stack)
+        words = words * count
+    return tuple(words[:count]) + ("",) * (count - len(words))

@@ -237,6 +237,7 @@ def test_a_node_used_twice_gets_both_contributions() -> None:
     assert y._children == (x, x)
 
 
+@pytest.mark.slow
 def test_a_chain_of_100000_ops_backpropagates_without_recursion() -> None:
     x = leaf(1.0)
     y = x
