@@ -10,16 +10,17 @@ one loss per example. The output may be
 
 Targets are plain numbers (lists or NumPy arrays); their shape must match the output's.
 
-=====================================  ===============================================  =============
-function (class)                       loss of one output x with target t               targets
-=====================================  ===============================================  =============
-``l1_loss`` (``L1Loss``, ``MAELoss``)  |x - t|                                          numbers
-``mse_loss`` (``MSELoss``)             (x - t)²                                         numbers
-``binary_cross_entropy`` (``BCE``)     -(t·log p + (1 - t)·log(1 - p)), p = x           0 … 1
-``binary_cross_entropy_with_logits``   log(1 + eˣ) - t·x  (= BCE of σ(x), stable)       0 … 1
-``cross_entropy``                      logsumexp(z) - z_y  (z: one row of logits)       labels/1-hot
-``hinge_loss`` (``HingeLoss``)         max(0, 1 - t·x)                                  -1 or +1
-=====================================  ===============================================  =============
+Each loss of one output x with target t (the class in parentheses is the same as an object):
+
+- ``l1_loss`` / ``mae_loss`` (``L1Loss``, ``MAELoss``): |x - t|;
+- ``mse_loss`` (``MSELoss``): (x - t)²;
+- ``binary_cross_entropy`` (``BCELoss``): -(t·log p + (1 - t)·log(1 - p)) for a probability
+  p = x and t in [0, 1];
+- ``binary_cross_entropy_with_logits`` (``BCEWithLogitsLoss``): log(1 + eˣ) - t·x, the same
+  loss for p = σ(x), computed stably;
+- ``cross_entropy`` (``CrossEntropyLoss``): logsumexp(z) - z_y for a row z of logits and its
+  integer label y (or -Σ t_c log softmax(z)_c for one-hot or probability rows t);
+- ``hinge_loss`` (``HingeLoss``): max(0, 1 - t·x) for t = -1 or +1.
 
 The losses on logits never compute ``exp`` of a large number: logits of ±1e4 give finite losses
 and gradients. ``binary_cross_entropy`` on probabilities clamps its logs at -100, as PyTorch

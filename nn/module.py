@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Tensor, Value
 
 __all__ = ["Module", "StateDictError"]
 
@@ -41,14 +41,8 @@ class StateDictError(ValueError):
     """A state dict or a saved file does not fit the model (names, shapes or dtypes), or is damaged."""
 
 
-def _is_tensor(x: Any) -> bool:
-    # A Tensor holds an ndarray in ``data`` and records a graph; checked by shape so this file
-    # does not need the tensor engine.
-    return isinstance(getattr(x, "data", None), np.ndarray) and hasattr(x, "_children")
-
-
 def _is_parameter(x: Any) -> bool:
-    return isinstance(x, Value) or _is_tensor(x)
+    return isinstance(x, (Value, Tensor))
 
 
 class Module:
