@@ -66,3 +66,9 @@ def test_cli_lists_its_subcommands_and_refuses_unknown_ones(capsys):
         cli.main(["dance"])
     assert exit_unknown.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_cli_runs_the_graph_subcommand_from_its_table(capsys):
+    assert cli.main(["graph", "w*x", "--set", "w=2", "x=3"]) == 0
+    printed = capsys.readouterr().out
+    assert "= 6" in printed and "∂out/∂w = 3" in printed
