@@ -356,7 +356,7 @@ class Tensor:
         x = self.data
         positive = x > 0
         return _result(np.where(positive, x, alpha * x), (self,), "leaky_relu", (
-            lambda g: g * np.where(positive, 1, alpha),  # d/dx = 1 if x > 0 else alpha
+            lambda g: np.where(positive, g, alpha * g),  # d/dx = 1 if x > 0 else alpha
         ))
 
     def elu(self, alpha: float = 1.0) -> Tensor:
@@ -510,8 +510,8 @@ class Tensor:
         x = self.data
         if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
             axes = tuple(axes[0])
-        axes = tuple(axes) if axes else tuple(range(x.ndim))[::-1]
-        inverse = tuple(np.argsort(axes))
+        axes = tuple(int(a) % max(x.ndim, 1) for a in axes) if axes else tuple(range(x.ndim))[::-1]
+        inverse = tuple(int(i) for i in np.argsort(axes))
         return _result(x.transpose(axes), (self,), "transpose", (
             lambda g: g.transpose(inverse),  # the grad is permuted back
         ))

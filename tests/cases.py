@@ -523,6 +523,7 @@ case("reshape", ((2, 3, 2),))(lambda ops, a: ops.reshape(a, (3, 4)) * ops.reshap
 case("flatten_keep_batch", ((2, 3, 2),))(lambda ops, a: ops.flatten(a, 1) * 2.0)
 case("transpose_reverse", ((2, 3, 4),))(lambda ops, a: ops.transpose(a) * ops.transpose(a))
 case("transpose_axes", ((2, 3, 4),), ())(lambda ops, a: ops.transpose(a, (1, 2, 0)) * 3.0)
+case("transpose_negative_axes", ((2, 3, 4),))(lambda ops, a: ops.transpose(a, (-1, 0, 1)) * 3.0)
 case("transpose_matmul", ((3, 2),))(lambda ops, a: ops.transpose(a) @ a)
 
 # indexing

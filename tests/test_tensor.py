@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from cases import CASES, TENSOR_OPS
 
 import autograd
 from autograd import AnomalyError, BackwardStep, Tensor, Value, gradcheck, no_grad
@@ -88,6 +89,28 @@ def test_numbers_and_arrays_on_either_side_keep_the_tensor_dtype() -> None:
     results = [t + 1.5, 2.0 - t, t * np.float64(2.0), np.ones(3) * t, t / np.full(3, 2.0), np.ones(3) @ t, 2.0**t]
     for r in results:
         assert isinstance(r, Tensor) and r.dtype == np.float32, r
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_float32_stays_float32_through_every_op_and_rule(case, monkeypatch) -> None:
+    """No op or backward rule silently computes in float64 (which would halve the speed)."""
+    import autograd.tensor as tensor_module
+
+    upcasts = []
+    accumulate = tensor_module._accumulate
+
+    def recording_accumulate(child, contribution, *rest):
+        if np.asarray(contribution).dtype != child.data.dtype:
+            upcasts.append(rest[2]._op)
+        return accumulate(child, contribution, *rest)
+
+    monkeypatch.setattr(tensor_module, "_accumulate", recording_accumulate)
+    inputs = [Tensor(a.astype(np.float32), requires_grad=True) for a in case.inputs()]
+    out = case.fn(TENSOR_OPS, *inputs)
+    assert out.dtype == np.float32
+    out.backward(np.ones(out.shape, dtype=np.float32))
+    assert not upcasts, f"rules computing in another dtype: {upcasts}"
+    assert all(x.grad.dtype == np.float32 for x in inputs)
 
 
 def test_float32_leaf_gets_a_float32_grad_from_a_float64_graph() -> None:
