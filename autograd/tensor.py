@@ -197,18 +197,22 @@ class Tensor:
     # ------------------------------------------------------------------ describing
     @property
     def shape(self) -> tuple:
+        """The shape of ``data``."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes of ``data``."""
         return self.data.ndim
 
     @property
     def size(self) -> int:
+        """The number of elements of ``data``."""
         return self.data.size
 
     @property
     def dtype(self) -> np.dtype:
+        """float32 or float64."""
         return self.data.dtype
 
     @property
@@ -312,12 +316,14 @@ class Tensor:
 
     # ------------------------------------------------------------------ functions of one input
     def exp(self) -> Tensor:
+        """e^x, element-wise."""
         out = np.exp(self.data)
         return _result(out, (self,), "exp", (
             lambda g: g * out,  # d(e^x)/dx = e^x
         ))
 
     def log(self) -> Tensor:
+        """Natural logarithm, element-wise; every element must be positive."""
         x = self.data
         _check_positive(x, "log")
         return _result(np.log(x), (self,), "log", (
@@ -325,6 +331,7 @@ class Tensor:
         ))
 
     def sqrt(self) -> Tensor:
+        """Square root, element-wise; every element must be non-negative."""
         x = self.data
         _check_positive(x, "sqrt", strict=False)
         out = np.sqrt(x)
@@ -333,12 +340,14 @@ class Tensor:
         ))
 
     def tanh(self) -> Tensor:
+        """Hyperbolic tangent, element-wise."""
         t = np.tanh(self.data)
         return _result(t, (self,), "tanh", (
             lambda g: g * (1 - t * t),  # d(tanh x)/dx = 1 - tanh²x
         ))
 
     def sigmoid(self) -> Tensor:
+        """1 / (1 + e^-x), element-wise, without overflow for large |x|."""
         x = self.data
         e = np.exp(-np.abs(x))  # two forms, as in Value, so exp never overflows
         s = np.where(x >= 0, 1, e) / (1 + e)
@@ -347,12 +356,14 @@ class Tensor:
         ))
 
     def relu(self) -> Tensor:
+        """max(x, 0), element-wise."""
         x = self.data
         return _result(np.maximum(x, 0), (self,), "relu", (
             lambda g: g * (x > 0),  # d relu/dx = 1 if x > 0 else 0
         ))
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
+        """x where x > 0, else alpha·x."""
         x = self.data
         positive = x > 0
         return _result(np.where(positive, x, alpha * x), (self,), "leaky_relu", (
@@ -360,6 +371,7 @@ class Tensor:
         ))
 
     def elu(self, alpha: float = 1.0) -> Tensor:
+        """x where x > 0, else alpha·(e^x - 1)."""
         x = self.data
         positive = x > 0
         scaled_exp = alpha * np.exp(np.minimum(x, 0))  # alpha e^x where x <= 0 (clamped: no overflow)
@@ -368,6 +380,7 @@ class Tensor:
         ))
 
     def abs(self) -> Tensor:
+        """|x|, element-wise."""
         x = self.data
         return _result(np.abs(x), (self,), "abs", (
             lambda g: g * np.sign(x),  # d|x|/dx = sign(x)   (0 at 0, as in PyTorch)
@@ -416,6 +429,7 @@ class Tensor:
         ))
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
+        """Matrix product, as ``np.matmul``: 1-D operands act as vectors, leading axes are batches."""
         return _matmul(self, _lift(other, self))
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
@@ -423,6 +437,7 @@ class Tensor:
 
     # ------------------------------------------------------------------ reductions
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Sum of the elements (along ``axis``), as ``np.sum``."""
         x = self.data
         axis = _normalise_axis(axis)
         return _result(x.sum(axis=axis, keepdims=keepdims), (self,), "sum", (
@@ -430,6 +445,7 @@ class Tensor:
         ))
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Mean of the elements (along ``axis``), as ``np.mean``."""
         x = self.data
         axis = _normalise_axis(axis)
         out = x.mean(axis=axis, keepdims=keepdims)
@@ -489,6 +505,7 @@ class Tensor:
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
+        """The same elements in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``, -1 allowed."""
         x = self.data
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
             shape = tuple(shape[0])
@@ -518,9 +535,11 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
+        """The transpose (axes reversed)."""
         return self.transpose()
 
     def __getitem__(self, index: Any) -> Tensor:
+        """``t[index]`` as in NumPy: ints, slices, None, ..., boolean masks and integer arrays."""
         x = self.data
         index = _as_index(index)
         basic = _is_basic_index(index)
