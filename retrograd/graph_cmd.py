@@ -31,7 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``graph`` subcommand's arguments to ``parser``."""
     parser.add_argument(
         "expression",
-        help=f"a formula of numbers, variables, + - * / ** and the functions {', '.join(sorted(FUNCTIONS))}",
+        help=(
+            f"a formula of numbers, variables, + - * / ** and the functions {', '.join(sorted(FUNCTIONS))}; "
+            "one starting with '-' goes after --, e.g. graph --set x=2 -- \"-x**2\""
+        ),
     )
     parser.add_argument(
         "--set",

@@ -338,3 +338,33 @@ def test_odd_texts_give_an_error_and_no_python_warning():
         for text in ["1and x", "'\\d' + x", "0x1for x"]:
             with pytest.raises(ExpressionError):
                 parse_expression(text)
+
+
+def test_retrograd_graph_runs_through_the_command_table(capsys):
+    from retrograd.cli import main
+
+    status = main(["graph", "--set", "x=2", "y=1", "--", "-x**2*y"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "-x**2*y = -4" in out and "∂out/∂x = -4" in out and "∂out/∂y = -4" in out
+
+
+def test_the_installed_command_refuses_code(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = shutil.which("retrograd", path=str(Path(sys.executable).parent))
+    if command is None:
+        pytest.skip("the retrograd command is not installed (pip install -e .)")
+    marker = tmp_path / "ran"
+    result = subprocess.run(
+        [command, "graph", f"__import__('os').system('touch {marker}')"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "attribute access" in result.stderr and "not allowed" in result.stderr
+    assert not marker.exists()
