@@ -6,6 +6,7 @@ One line per module: each module lists its public names in ``__all__``.
 from . import data, init  # noqa: F401 - nn.data.make_moons, nn.init.xavier_uniform, ...
 from .activations import *  # noqa: F403
 from .convert import *  # noqa: F403
+from .estimators import *  # noqa: F403
 from .layers import *  # noqa: F403
 from .losses import *  # noqa: F403
 from .module import *  # noqa: F403

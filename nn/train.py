@@ -22,7 +22,8 @@ import math
 import numbers
 import sys
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ from autograd import Tensor, no_grad
 from . import losses as _losses
 from .data.preprocessing import DataLoader
 from .optim import LBFGS, Optimizer
-from .regularization import clip_grad_norm_, l1_penalty, l2_norm, l2_penalty, parameter_groups, weight_parameters
+from .regularization import clip_grad_norm_, l2_norm, parameter_groups, weight_parameters
 
 __all__ = ["History", "TrainingDiverged", "fit", "evaluate", "predict", "accuracy"]
 
@@ -312,6 +313,50 @@ def _group_norms(groups: OrderedDict[str, list]) -> dict[str, float]:
     return norms
 
 
+def _add_penalty_gradients(weights: list, l1: float, l2: float) -> float:
+    """Add the gradients of l1·Σ|w| + l2·Σw² to the weights' grads; return the penalty's value.
+
+    The same numbers backprop through ``l1_penalty`` and ``l2_penalty`` would give (sign(w) and
+    2w), added directly so that no graph is built for them.
+    """
+    penalty = 0.0
+    for w in weights:
+        data = w.data
+        if isinstance(data, np.ndarray):
+            extra = np.zeros_like(data)
+            if l1:
+                extra += l1 * np.sign(data)
+                penalty += l1 * float(np.abs(data).sum())
+            if l2:
+                extra += (2.0 * l2) * data
+                penalty += l2 * float(np.vdot(data, data))
+            w.grad = extra if w.grad is None else w.grad + extra
+        else:
+            sign = (data > 0) - (data < 0)
+            w.grad += l1 * sign + 2.0 * l2 * data
+            penalty += l1 * abs(data) + l2 * data * data
+    return penalty
+
+
+@contextmanager
+def _limited_blas_threads(limit: int | None) -> Iterator[None]:
+    """Run with at most ``limit`` BLAS threads (needs threadpoolctl, which scikit-learn brings; else no limit).
+
+    For small matrices one thread is faster, and does not stall when other programs keep the
+    cores busy: threads that wait on each other lose far more than they gain.
+    """
+    if limit is None:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=limit, user_api="blas"):
+        yield
+
+
 def _check_positive_int(name: str, value: Any, allow_none: bool = False) -> None:
     if value is None and allow_none:
         return
@@ -338,7 +383,8 @@ def fit(
     seed: Any = None,
     progress: bool = True,
     track_grad_norms: bool = True,
-    callback: Callable[[int, History], Any] | None = None,
+    callback: Callable[[int, History], bool | None] | None = None,
+    blas_threads: int | None = None,
 ) -> History:
     """Train ``model`` and return the ``History`` of the run.
 
@@ -352,9 +398,11 @@ def fit(
     uses the whole set per step (full batch, as ``LBFGS`` always does). Mini-batches are drawn
     in a new order every epoch from ``seed``. After each epoch: the model is evaluated on
     ``validation`` (if given), ``scheduler.step()`` is called, and ``callback(epoch, history)``
-    runs. ``early_stopping=patience`` stops after ``patience`` epochs without the validation
-    loss improving by more than ``min_delta``, then (``restore_best_weights``) puts back the
-    weights of the best epoch. ``progress`` shows a tqdm bar (printed lines without tqdm).
+    runs (returning True from it stops training). ``early_stopping=patience`` stops after
+    ``patience`` epochs without the validation loss improving by more than ``min_delta``, then
+    (``restore_best_weights``) puts back the weights of the best epoch. ``progress`` shows a
+    tqdm bar (printed lines without tqdm). ``blas_threads`` caps the threads of NumPy's matrix
+    products while training (1 is fastest for small networks; None leaves NumPy's setting).
 
     Losses recorded are the data loss, without the penalties, so the training and validation
     curves compare like with like.
@@ -365,6 +413,7 @@ def fit(
     _check_positive_int("epochs", epochs)
     _check_positive_int("batch_size", batch_size, allow_none=True)
     _check_positive_int("early_stopping", early_stopping, allow_none=True)
+    _check_positive_int("blas_threads", blas_threads, allow_none=True)
     for name, value in (("l1", l1), ("l2", l2)):
         if not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
@@ -403,89 +452,90 @@ def fit(
     history = History()
     if track_grad_norms:
         history.grad_norms = OrderedDict((name, []) for name in groups)
-    best_loss, best_state, waited = math.inf, None, 0
-    bar = _Progress(epochs, progress)
+    state = {"best_loss": math.inf, "best_weights": None, "waited": 0}
 
-    def objective(xb: np.ndarray, yb: np.ndarray) -> tuple[Any, Any, Any]:
-        """Forward pass: (the data loss, the loss to minimise with the penalties, the outputs)."""
-        outputs = _forward(model, xb, tensor_engine, dtype)
-        loss = loss_fn(outputs, yb)
-        total = loss
-        if l1:
-            total = total + l1 * l1_penalty(penalised)
-        if l2:
-            total = total + l2 * l2_penalty(penalised)
-        return loss, total, outputs
+    def closure_for(xb: np.ndarray, yb: np.ndarray, record: dict[str, Any]) -> Callable[[], float]:
+        """Clear grads, forward, backward, add the penalties' gradients; return the penalised loss."""
 
-    try:
-        for epoch in range(1, epochs + 1):
-            if hasattr(model, "train"):
-                model.train()
-            loss_sum = correct_sum = 0.0
-            seen = 0
-            for step_in_epoch, (xb, yb) in enumerate(loader, start=1):
-                step_record: dict[str, Any] = {}
+        def closure() -> float:
+            optimizer.zero_grad()
+            outputs = _forward(model, xb, tensor_engine, dtype)
+            loss = loss_fn(outputs, yb)
+            loss.backward()
+            loss_value = float(loss.item())
+            penalty = _add_penalty_gradients(penalised, l1, l2) if (l1 or l2) else 0.0
+            if "loss" not in record:  # the first evaluation is the step's
+                record.update(loss=loss_value, outputs=outputs, norms=_group_norms(groups))
+            return loss_value + penalty
 
-                def closure(xb=xb, yb=yb, record=step_record) -> Any:
-                    optimizer.zero_grad()
-                    loss, total, outputs = objective(xb, yb)
-                    total.backward()
-                    if "loss" not in record:  # the first evaluation is the step's
-                        record.update(loss=float(loss.item()), outputs=outputs, norms=_group_norms(groups))
-                    return total
+        return closure
 
-                if full_batch:
-                    optimizer.step(closure)
-                else:
-                    closure()
-                loss_value, norms = step_record["loss"], step_record["norms"]
-                if not math.isfinite(loss_value + sum(norms.values())):  # one check for every number
-                    history.step_loss.append(loss_value)
-                    raise _diverged(epoch, step_in_epoch, loss_value, _nonfinite_layers(groups, norms), history)
-                if track_grad_norms:
-                    for name, value in norms.items():
-                        history.grad_norms[name].append(value)
-                if not full_batch:
-                    if clip_grad_norm is not None:
-                        clip_grad_norm_(params, clip_grad_norm)
-                    optimizer.step()
+    def run_epoch(epoch: int) -> None:
+        if hasattr(model, "train"):
+            model.train()
+        loss_sum = correct_sum = 0.0
+        seen = 0
+        for step, (xb, yb) in enumerate(loader, start=1):
+            record: dict[str, Any] = {}
+            closure = closure_for(xb, yb, record)
+            if full_batch:
+                optimizer.step(closure)
+            else:
+                closure()
+            loss_value, norms = record["loss"], record["norms"]
+            if not math.isfinite(loss_value + sum(norms.values())):  # one check covers every number
                 history.step_loss.append(loss_value)
-                count = len(yb)
-                loss_sum += loss_value * count
-                seen += count
-                if labels:
-                    correct_sum += accuracy(_outputs_as_array(step_record["outputs"]), yb, threshold) * count
-
-            history.train_loss.append(loss_sum / seen)
+                raise _diverged(epoch, step, loss_value, _nonfinite_layers(groups, norms), history)
+            if track_grad_norms:
+                for name, value in norms.items():
+                    history.grad_norms[name].append(value)
+            if not full_batch:
+                if clip_grad_norm is not None:
+                    clip_grad_norm_(params, clip_grad_norm)
+                optimizer.step()
+            history.step_loss.append(loss_value)
+            loss_sum += loss_value * len(yb)
+            seen += len(yb)
             if labels:
-                history.train_accuracy.append(correct_sum / seen)
-            history.lr.append(optimizer.lr)
-            summary = {"loss": history.train_loss[-1]}
+                correct_sum += accuracy(_outputs_as_array(record["outputs"]), yb, threshold) * len(yb)
+        history.train_loss.append(loss_sum / seen)
+        if labels:
+            history.train_accuracy.append(correct_sum / seen)
+        history.lr.append(optimizer.lr)
 
-            if validation is not None:
-                val_loss, val_accuracy = evaluate(model, loss_fn, (X_val, y_val))
-                history.val_loss.append(val_loss)
-                summary["val_loss"] = val_loss
-                if val_accuracy is not None:
-                    history.val_accuracy.append(val_accuracy)
-                    summary["val_acc"] = val_accuracy
-                if val_loss < best_loss - min_delta:
-                    best_loss, waited = val_loss, 0
-                    history.best_epoch = epoch
-                    if early_stopping is not None and restore_best_weights and has_modules:
-                        best_state = model.state_dict()
-                else:
-                    waited += 1
-            if scheduler is not None:
-                scheduler.step()
-            bar.update(epoch, summary)
-            if callback is not None:
-                callback(epoch, history)
-            if early_stopping is not None and waited >= early_stopping:
-                history.stopped_early = True
-                break
+    def validate(epoch: int, summary: dict[str, float]) -> None:
+        val_loss, val_accuracy = evaluate(model, loss_fn, (X_val, y_val))
+        history.val_loss.append(val_loss)
+        summary["val_loss"] = val_loss
+        if val_accuracy is not None:
+            history.val_accuracy.append(val_accuracy)
+            summary["val_acc"] = val_accuracy
+        if val_loss < state["best_loss"] - min_delta:
+            state.update(best_loss=val_loss, waited=0)
+            history.best_epoch = epoch
+            if early_stopping is not None and restore_best_weights and has_modules:
+                state["best_weights"] = model.state_dict()
+        else:
+            state["waited"] += 1
+
+    bar = _Progress(epochs, progress)
+    try:
+        with _limited_blas_threads(blas_threads):
+            for epoch in range(1, epochs + 1):
+                run_epoch(epoch)
+                summary = {"loss": history.train_loss[-1]}
+                if validation is not None:
+                    validate(epoch, summary)
+                if scheduler is not None:
+                    scheduler.step()
+                bar.update(epoch, summary)
+                if callback is not None and callback(epoch, history) is True:
+                    break  # the callback asked to stop
+                if early_stopping is not None and state["waited"] >= early_stopping:
+                    history.stopped_early = True
+                    break
     finally:
         bar.close()
-    if best_state is not None and history.stopped_early:
-        model.load_state_dict(best_state)
+    if state["best_weights"] is not None and history.stopped_early:
+        model.load_state_dict(state["best_weights"])
     return history
