@@ -368,3 +368,46 @@ def test_lbfgs_stops_at_once_at_a_stationary_point():
 
     optimizer.step(closure)
     assert len(calls) == 1 and x.data == 0.0 and math.isfinite(x.data)
+
+
+# ---------------------------------------------------------------------- real Tensors
+@pytest.mark.torch
+@pytest.mark.parametrize("name,kwargs", [CONFIGS[3], CONFIGS[10], CONFIGS[14], CONFIGS[16]])
+def test_tensor_parameters_follow_torch(torch, name, kwargs):
+    """autograd.Tensor parameters with grads from backprop, updated in place, step for step with torch."""
+    from autograd import Tensor
+
+    steps = 5
+    expected = torch_trajectory(torch, name, kwargs, steps)
+    tensors = [Tensor(a, requires_grad=True) for a in make_arrays()]
+    buffers = [t.data for t in tensors]
+    optimizer = OURS[name](tensors, **kwargs)
+    for step in range(steps):
+        optimizer.zero_grad()
+        assert all(t.grad is None for t in tensors)
+        # Backprop of Σ g·w (g held constant) leaves exactly g in w.grad.
+        grads = gradient_of([t.data for t in tensors], step)
+        total = sum(((t * g).sum() for t, g in zip(tensors[1:], grads[1:])), (tensors[0] * grads[0]).sum())
+        total.backward()
+        optimizer.step()
+        for t, want in zip(tensors, expected[step]):
+            np.testing.assert_allclose(t.data, want, rtol=0, atol=1e-10)
+    assert all(t.data is buffer for t, buffer in zip(tensors, buffers))
+
+
+def test_lbfgs_on_float32_tensors_keeps_their_dtype():
+    from autograd import Tensor
+
+    target = np.array([1.0, -2.0, 3.0], dtype=np.float32)
+    w = Tensor(np.zeros(3, dtype=np.float32), requires_grad=True)
+    optimizer = LBFGS([w], line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = ((w - target) ** 2).sum()
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    assert w.data.dtype == np.float32
+    np.testing.assert_allclose(w.data, target, atol=1e-5)
