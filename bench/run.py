@@ -1,8 +1,9 @@
 """Run the benchmark suite and print the table: ``python -m bench`` (or ``python bench/run.py``).
 
     python -m bench                      # every case, full size
-    python -m bench --quick              # every case, tiny (seconds; what the tests run)
+    python -m bench --quick              # every case, tiny, one thread each (seconds; what the tests run)
     python -m bench --cases demo,chain   # a selection, by name or number (1-7)
+    python -m bench --threads 1 --clock cpu   # one thread each, CPU time: steadier on a busy machine
     python -m bench --update-readme      # also write the table into bench/README.md
 
 Nothing is installed: a peer that is missing gets "not installed" in its column
@@ -12,6 +13,7 @@ Nothing is installed: a peer that is missing gets "not installed" in its column
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 import time
@@ -24,6 +26,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     __package__ = "bench"  # noqa: A001 - lets the relative imports below work
 
 from .report import Row, machine_description, markdown_table  # noqa: E402
+from .timing import CLOCKS, limit_threads, one_thread_each, use_clock  # noqa: E402
 
 #: name -> (number, "module:function"); each function takes ``quick`` and returns rows.
 CASES: dict[str, tuple[str, str]] = {
@@ -79,7 +82,9 @@ def run(case_names: list[str], quick: bool = False, progress: bool = False) -> l
     rows = []
     for name in case_names:
         start = time.perf_counter()
-        new_rows = run_case(name, quick)
+        uses_torch = CASES[name][1].startswith("tensor_cases")
+        with one_thread_each(with_torch=uses_torch) if quick else contextlib.nullcontext():
+            new_rows = run_case(name, quick)
         if progress:
             print(f"  {name}: {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
         if quick:  # one tiny repeat says nothing about targets
@@ -89,9 +94,10 @@ def run(case_names: list[str], quick: bool = False, progress: bool = False) -> l
     return rows
 
 
-def results_markdown(rows: list[Row]) -> str:
-    """The table followed by the machine it was measured on."""
-    machine = "\n".join(f"- {key}: {value}" for key, value in machine_description().items())
+def results_markdown(rows: list[Row], settings: dict[str, str] | None = None) -> str:
+    """The table followed by the machine it was measured on (and the settings of the run)."""
+    described = {**(settings or {}), **machine_description()}
+    machine = "\n".join(f"- {key}: {value}" for key, value in described.items())
     return f"{markdown_table(rows)}\n\nMeasured on:\n\n{machine}\n"
 
 
@@ -111,14 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes and one repeat (a smoke test)")
     parser.add_argument("--cases", help="comma-separated names or numbers: " + ", ".join(
         f"{number}={name}" for name, (number, _) in CASES.items()))
+    parser.add_argument("--threads", type=int, help="threads for every library (BLAS and PyTorch); default: theirs")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                        help="wall time (default), or this process's CPU time (steadier on a busy machine)")
     parser.add_argument("--update-readme", action="store_true", help="write the table into bench/README.md")
     args = parser.parse_args(argv)
     try:
         names = select_cases(args.cases)
-    except ValueError as error:
+        if args.threads is not None:
+            limit_threads(args.threads)
+    except (ValueError, RuntimeError) as error:
         parser.error(str(error))
+    use_clock(args.clock)
     rows = run(names, quick=args.quick, progress=True)
-    results = results_markdown(rows)
+    settings = {"clock": args.clock, "threads per library": str(args.threads or "each library's default")}
+    results = results_markdown(rows, settings)
     print(results)
     if args.update_readme:
         update_readme(results)

@@ -8,12 +8,77 @@ Garbage left by the previous run is collected before each timed call, outside th
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import statistics
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+#: The clock every timing reads: wall time by default; ``use_clock("cpu")`` switches to this
+#: process's CPU time, which a busy machine disturbs less (use it with one thread per library,
+#: or the CPU time of every thread is added up).
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+_clock = {"now": time.perf_counter}
+
+
+def use_clock(name: str) -> None:
+    """Time with the ``"wall"`` clock (the default) or the ``"cpu"`` time of this process."""
+    if name not in CLOCKS:
+        raise ValueError(f"clock must be one of {sorted(CLOCKS)}, got {name!r}")
+    _clock["now"] = CLOCKS[name]
+
+
+def limit_threads(threads: int) -> None:
+    """Give every library the same number of threads: NumPy's BLAS (via threadpoolctl) and PyTorch."""
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError as error:
+        raise RuntimeError("limiting threads needs threadpoolctl (pip install threadpoolctl)") from error
+    import numpy  # noqa: F401 - load the BLAS library before limiting it
+
+    try:
+        import sklearn.neural_network  # noqa: F401 - scikit-learn may bring a BLAS library of its own
+    except ImportError:
+        pass
+    threadpool_limits(threads)
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(threads)
+
+
+@contextlib.contextmanager
+def one_thread_each(with_torch: bool = True) -> Iterator[None]:
+    """Inside: one thread for the BLAS libraries and PyTorch; the previous settings come back after.
+
+    Quick runs use it: on a busy machine a BLAS thread that waits for a core can stall a tiny
+    matrix product for milliseconds, which would make a smoke test slow for no reason.
+    ``with_torch=False`` leaves PyTorch alone unless it is already imported (importing it is slow).
+    """
+    with contextlib.ExitStack() as stack:
+        try:
+            from threadpoolctl import threadpool_limits
+
+            stack.enter_context(threadpool_limits(1))
+        except ImportError:
+            pass
+        torch = sys.modules.get("torch")
+        if torch is None and with_torch:
+            try:
+                import torch
+            except ImportError:
+                torch = None
+        if torch is not None:
+            previous = torch.get_num_threads()
+            torch.set_num_threads(1)
+            stack.callback(torch.set_num_threads, previous)
+        yield
 
 
 @dataclass
@@ -34,9 +99,10 @@ class Timings:
 def time_once(fn: Callable[[], object]) -> float:
     """Seconds one call of ``fn`` takes; what it returns is freed after the clock stops."""
     gc.collect()
-    start = time.perf_counter()
+    now = _clock["now"]
+    start = now()
     result = fn()
-    elapsed = time.perf_counter() - start
+    elapsed = now() - start
     del result
     return elapsed
 
@@ -90,8 +156,9 @@ def machine_gemm_rate(quick: bool = False) -> float:
 
 def _best_time(fn: Callable[[], object], repeats: int) -> float:
     best = float("inf")
+    now = _clock["now"]
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = now()
         fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, now() - start)
     return best

@@ -1,0 +1,135 @@
+"""Smoke tests of the benchmark suite: every case runs in quick mode, its rows are well formed and its
+correctness checks hold. No timing is asserted (the machine may be busy); only the shape of the results.
+"""
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bench
+from bench.report import NOT_INSTALLED, PEERS, Row, markdown_table
+from bench.run import CASES, select_cases, update_readme
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def quick_rows() -> list[Row]:
+    return bench.run(list(CASES), quick=True)
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, float) and math.isfinite(x) and x > 0
+
+
+def test_every_case_gives_rows(quick_rows):
+    numbers = {row.case.split()[0] for row in quick_rows}
+    assert numbers == {number for number, _ in CASES.values()}
+
+
+def test_every_correctness_check_passes(quick_rows):
+    failed = [f"{row.case}: {row.ours} / {row.check}" for row in quick_rows if not row.passed]
+    assert not failed, "\n".join(failed)
+
+
+def test_measurements_are_positive_numbers_or_reasons(quick_rows):
+    for row in quick_rows:
+        assert _is_number(row.ours), (row.case, row.ours)
+        for peer, measured in row.peers.items():
+            assert peer in PEERS, peer
+            assert _is_number(measured) or measured == NOT_INSTALLED or measured.startswith("fails"), (peer, measured)
+
+
+def test_ratios_are_ours_over_the_peer(quick_rows):
+    # Quick mode times each contender once, so the median of paired ratios is exactly ours/peer.
+    compared = 0
+    for row in quick_rows:
+        for peer, ratio in row.ratios.items():
+            assert _is_number(row.peers[peer]), (row.case, peer)
+            assert ratio == pytest.approx(row.ours / row.peers[peer], rel=1e-9), (row.case, peer)
+            compared += 1
+    assert compared > 0
+
+
+def test_tensor_cases_have_a_gemm_floor_below_our_time(quick_rows):
+    tensor_rows = [row for row in quick_rows if row.case.startswith(("3 ", "4 "))]
+    assert len(tensor_rows) == 2
+    for row in tensor_rows:
+        assert _is_number(row.floor) and row.floor < row.ours, (row.case, row.floor, row.ours)
+
+
+def test_quick_mode_claims_no_target(quick_rows):
+    assert all(row.met is None for row in quick_rows)
+
+
+def test_deep_chain_reports_micrograd_failing_at_a_thousand_nodes(quick_rows):
+    pytest.importorskip("micrograd")
+    row = next(row for row in quick_rows if row.case.startswith("2 deep chain backward, 1,000"))
+    assert row.peers["micrograd"] == "fails (RecursionError)"
+
+
+def test_table_has_one_line_per_row_and_equal_columns(quick_rows):
+    lines = markdown_table(quick_rows).splitlines()
+    assert len(lines) == len(quick_rows) + 2
+    assert len({line.count("|") for line in lines}) == 1
+    assert all(row.case in line for row, line in zip(quick_rows, lines[2:]))
+
+
+def test_missing_peers_are_reported_not_fatal(monkeypatch):
+    from bench import scalar_cases, tensor_cases
+
+    monkeypatch.setitem(sys.modules, "micrograd", None)  # makes `import micrograd` raise ImportError
+    monkeypatch.setitem(sys.modules, "torch", None)
+    [demo] = scalar_cases.demo_step(quick=True)
+    assert demo.peers == {"micrograd": NOT_INSTALLED} and demo.ratios == {} and _is_number(demo.ours)
+    [tiny] = tensor_cases.mlp_2(quick=True)
+    assert tiny.peers["PyTorch"] == NOT_INSTALLED and "PyTorch" not in tiny.ratios
+    assert tiny.passed and _is_number(tiny.peers["NumPy"])
+
+
+def test_demo_step_has_micrograd_loss_and_grads():
+    pytest.importorskip("micrograd")
+    from bench import scalar_cases
+
+    [demo] = scalar_cases.demo_step(quick=True)
+    assert demo.passed and "worst rel. diff" in demo.check
+
+
+def test_cases_are_chosen_by_name_or_number():
+    assert select_cases("1,chain") == ["demo", "chain"]
+    assert select_cases(None) == list(CASES)
+    with pytest.raises(ValueError, match="unknown case 'nine'.*1=demo"):
+        select_cases("nine")
+
+
+def test_update_readme_replaces_only_the_results(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- results: start -->\nold table\n<!-- results: end -->\noutro\n")
+    update_readme("new table\n", readme)
+    assert readme.read_text() == "intro\n<!-- results: start -->\nnew table\n<!-- results: end -->\noutro\n"
+    readme.write_text("no markers")
+    with pytest.raises(ValueError, match="no '<!-- results: start -->'"):
+        update_readme("x", readme)
+
+
+@pytest.mark.parametrize("command", [["-m", "bench"], ["bench/run.py"]])
+def test_command_line_runs_and_prints_the_table(command):
+    result = subprocess.run(
+        [sys.executable, *command, "--quick", "--cases", "memory"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| case" in result.stdout and "6 memory" in result.stdout and "Measured on:" in result.stdout
+
+
+def test_command_line_refuses_an_unknown_case():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--cases", "nine"], cwd=REPOSITORY, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and "unknown case 'nine'" in result.stderr
