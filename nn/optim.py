@@ -86,6 +86,14 @@ def _check_params(params: Any) -> list:
 
 
 # ---------------------------------------------------------------------- the base class
+def _scratch(state: dict[str, Any], like: np.ndarray) -> np.ndarray:
+    """A work array shaped like ``like``, kept in ``state`` so that steps do not allocate memory."""
+    scratch = state.get("_scratch")
+    if scratch is None or scratch.shape != like.shape or scratch.dtype != like.dtype:
+        scratch = state["_scratch"] = np.empty_like(like)
+    return scratch
+
+
 class Optimizer:
     """Base class: keeps the parameters, the learning rate ``lr`` and each parameter's state.
 
@@ -154,9 +162,11 @@ class Optimizer:
 
     def state_dict(self) -> dict[str, Any]:
         """A copy of the hyperparameters and the per-parameter state, for checkpoints."""
+        state = {key: {name: value for name, value in entry.items() if not name.startswith("_")}
+                 for key, entry in self.state.items()}  # work arrays ("_scratch") are not state
         return {
             "hyperparameters": self.hyperparameters(),
-            "state": copy.deepcopy(self.state),
+            "state": copy.deepcopy(state),
             "step_count": self.step_count,
         }
 
@@ -230,9 +240,10 @@ class SGD(Optimizer):
                 buffer = state["momentum_buffer"] = grad.astype(data.dtype, copy=True)
             else:
                 buffer *= self.momentum
-                buffer += (1.0 - self.dampening) * grad
+                buffer += grad if self.dampening == 0 else (1.0 - self.dampening) * grad
             grad = grad + self.momentum * buffer if self.nesterov else buffer
-        data -= self.lr * grad
+        step = np.multiply(grad, self.lr, out=_scratch(state, data))
+        data -= step
 
 
 # ---------------------------------------------------------------------- RMSprop
@@ -360,10 +371,10 @@ class Adam(Optimizer):
             else:
                 grad = grad + self.weight_decay * data  # Adam: add the L2 penalty's gradient
 
-        # Every line below works in place, in one scratch array: a large layer then costs no fresh
-        # allocations per step (they were half of a 784-256-128-10 MLP's training step).
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        scratch = np.subtract(grad, exp_avg)
+        # Every line below works in place, in one scratch array kept between steps: a large layer
+        # then costs no fresh allocations per step (they were half of a 784-256-128-10 MLP's step).
+        exp_avg, exp_avg_sq, scratch = state["exp_avg"], state["exp_avg_sq"], _scratch(state, data)
+        np.subtract(grad, exp_avg, out=scratch)
         scratch *= 1.0 - beta1
         exp_avg += scratch  # m ← m + (1 - β1)(g - m)
         np.multiply(grad, 1.0 - beta2, out=scratch)
