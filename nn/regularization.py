@@ -84,11 +84,16 @@ def weight_parameters(model: Any) -> list:
 # ---------------------------------------------------------------------- gradient norms
 def l2_norm(array: Any) -> float:
     """√(Σ x²) of the numbers in ``array``, without overflow for huge entries (NaN if any is NaN)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _l2_norm_quiet(array)
+
+
+def _l2_norm_quiet(array: Any) -> float:
+    """``l2_norm`` for callers that already silenced NumPy's overflow warnings (one context for many arrays)."""
     flat = np.ravel(array)
     if flat.size == 0:
         return 0.0
-    with np.errstate(over="ignore", invalid="ignore"):
-        squared = float(flat @ flat)
+    squared = float(flat @ flat)
     if math.isfinite(squared):
         return math.sqrt(squared)
     # Squaring overflowed (or a NaN/inf is present): scale by the largest entry first.

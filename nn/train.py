@@ -34,7 +34,7 @@ from autograd import Tensor, no_grad
 from . import losses as _losses
 from .data.preprocessing import DataLoader
 from .optim import LBFGS, Optimizer
-from .regularization import clip_grad_norm_, l2_norm, parameter_groups, weight_parameters
+from .regularization import _l2_norm_quiet, clip_grad_norm_, parameter_groups, weight_parameters
 
 __all__ = ["History", "TrainingDiverged", "fit", "evaluate", "predict", "accuracy"]
 
@@ -302,14 +302,16 @@ def _diverged(epoch: int, step: int, loss: float, bad_layers: list[str], history
 
 
 def _group_norms(groups: OrderedDict[str, list]) -> dict[str, float]:
+    """The L2 norm of each layer's gradient (None counts as 0)."""
     norms = {}
-    for name, params in groups.items():
-        parts = []
-        for p in params:
-            grad = p.grad
-            if grad is not None:
-                parts.append(l2_norm(grad) if isinstance(grad, np.ndarray) else abs(grad))
-        norms[name] = math.hypot(*parts)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge grads give inf norms, reported by fit itself
+        for name, params in groups.items():
+            parts = []
+            for p in params:
+                grad = p.grad
+                if grad is not None:
+                    parts.append(_l2_norm_quiet(grad) if isinstance(grad, np.ndarray) else abs(grad))
+            norms[name] = math.hypot(*parts)
     return norms
 
 
@@ -323,14 +325,16 @@ def _add_penalty_gradients(weights: list, l1: float, l2: float) -> float:
     for w in weights:
         data = w.data
         if isinstance(data, np.ndarray):
-            extra = np.zeros_like(data)
+            extra = (2.0 * l2) * data if l2 else np.zeros_like(data)
             if l1:
                 extra += l1 * np.sign(data)
                 penalty += l1 * float(np.abs(data).sum())
             if l2:
-                extra += (2.0 * l2) * data
                 penalty += l2 * float(np.vdot(data, data))
-            w.grad = extra if w.grad is None else w.grad + extra
+            if w.grad is None:
+                w.grad = extra
+            else:
+                w.grad += extra
         else:
             sign = (data > 0) - (data < 0)
             w.grad += l1 * sign + 2.0 * l2 * data
