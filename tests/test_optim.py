@@ -46,6 +46,7 @@ CONFIGS = [
     ("AdamW", {"lr": 0.01}),
     ("AdamW", {"lr": 0.05, "weight_decay": 0.3, "amsgrad": True}),
 ]
+CONFIG_IDS = [f"{name}({','.join(f'{k}={v}' for k, v in kwargs.items())})" for name, kwargs in CONFIGS]
 OURS = {"SGD": SGD, "RMSprop": RMSprop, "Adam": Adam, "AdamW": AdamW}
 
 
@@ -63,7 +64,7 @@ def torch_trajectory(torch, name, kwargs, steps):
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("name,kwargs", CONFIGS, ids=[f"{n}-{'-'.join(map(str, k))}" for n, k in CONFIGS])
+@pytest.mark.parametrize("name,kwargs", CONFIGS, ids=CONFIG_IDS)
 def test_array_parameters_follow_torch(torch, name, kwargs):
     steps = 8
     expected = torch_trajectory(torch, name, kwargs, steps)
@@ -78,7 +79,7 @@ def test_array_parameters_follow_torch(torch, name, kwargs):
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("name,kwargs", CONFIGS, ids=[f"{n}-{'-'.join(map(str, k))}" for n, k in CONFIGS])
+@pytest.mark.parametrize("name,kwargs", CONFIGS, ids=CONFIG_IDS)
 def test_value_parameters_follow_torch(torch, name, kwargs):
     """The same rule on scalar-engine parameters: one Value per number."""
     steps = 6
