@@ -226,7 +226,7 @@ class Tensor:
         return len(self.data)
 
     def __repr__(self) -> str:
-        values = np.array2string(self.data, precision=4, threshold=6, edgeitems=2, separator=", ")
+        values = np.array2string(self.data, precision=4, threshold=6, edgeitems=2, separator=", ", prefix="Tensor(")
         extra = f", dtype={self.data.dtype}" if self.data.dtype != np.float32 else ""
         if self.requires_grad:
             extra += f", op={self._op!r}" if self._op else ", requires_grad=True"
