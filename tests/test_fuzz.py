@@ -356,3 +356,26 @@ def test_a_pickled_object_is_refused_and_never_run(folder, tmp_path):
     outcome = fuzz_load(zip_bytes({f"{name}.npy": npy_member(array)}), "MLP", folder)
     assert outcome.startswith("refused: holds pickled objects")
     assert not marker.exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not refused early yet: load reads every array before comparing shapes, so a small compressed "
+    "file can make it allocate gigabytes (check each .npy header against the model first)",
+)
+def test_a_small_compressed_file_holding_a_huge_array_is_refused_without_reading_it(tmp_path):
+    import tracemalloc
+
+    model = MODELS["MLP"]()
+    name = next(iter(model.state_dict()))
+    path = tmp_path / "bomb.npz"
+    np.savez_compressed(path, **{name: np.zeros(10_000_000)})  # 80 MB of zeros, about 80 KB on disk
+    assert path.stat().st_size < 1_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(StateDictError, match="shape|missing"):
+            model.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, f"loading a {path.stat().st_size:,}-byte file allocated {peak:,} bytes"
