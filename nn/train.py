@@ -198,6 +198,10 @@ def _as_arrays(data: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
     if not (isinstance(data, (tuple, list)) and len(data) == 2):
         raise TypeError(f"{who} must be a pair (X, y), got {type(data).__name__}")
     X, y = np.asarray(data[0]), np.asarray(data[1])
+    if X.dtype == object:  # inputs written as Values: their numbers (inputs get no gradient)
+        X = np.vectorize(lambda v: getattr(v, "data", v), otypes=[np.float64])(X)
+    if len(X) == 0:
+        raise ValueError(f"{who}: X holds no examples")
     if X.ndim != 2:
         raise ValueError(f"{who}: X must be examples × features (2-D), got shape {X.shape}")
     if len(X) != len(y):

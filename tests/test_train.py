@@ -221,6 +221,19 @@ def test_lbfgs_full_batch_and_data_loader_input():
     assert len(history.step_loss) == 8
 
 
+def test_scalar_model_takes_lists_of_floats_or_values():
+    """The lecture's way of writing data: plain lists, even of Values."""
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    ys = [1.0, -1.0, -1.0, 1.0]
+    histories = []
+    for inputs in (xs, [[Value(x) for x in row] for row in xs]):
+        model = nn.MLP(3, [4, 4, 1], seed=0)
+        histories.append(fit(model, "mse", nn.SGD(model.parameters(), lr=0.05), (inputs, ys), epochs=20,
+                             batch_size=None, progress=False))
+    assert histories[0].step_loss == histories[1].step_loss
+    assert histories[0].train_loss[-1] < 0.2 * histories[0].train_loss[0]
+
+
 def test_regression_history_has_no_accuracy():
     X, y = make_plane(50, seed=0)
     model = nn.mlp(2, [1], seed=0)
@@ -271,6 +284,7 @@ def test_accuracy_rules():
         ({"data": (np.zeros((4, 2)), np.zeros(3))}, ValueError, "4 examples but y has 3"),
         ({"data": np.zeros((4, 2))}, TypeError, r"pair \(X, y\)"),
         ({"data": (np.zeros(4), np.zeros(4))}, ValueError, "2-D"),
+        ({"data": (np.zeros((0, 2)), np.zeros(0))}, ValueError, "no examples"),
     ],
 )
 def test_fit_checks_its_arguments(kwargs, error, match):
