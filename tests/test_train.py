@@ -45,10 +45,11 @@ def test_spiral_needs_two_hidden_layers():
         model = nn.mlp(2, [*hidden, 1], activation="relu", seed=0)
         history = fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.02), (X_train, y_train),
                       epochs=300, batch_size=64, validation=(X_test, y_test), seed=0, progress=False,
-                      track_grad_norms=False)
+                      track_grad_norms=False, blas_threads=1)
         test_accuracy[len(hidden)] = history.val_accuracy[-1]
+    # Over model seeds 0-9 one layer reached 49-69% and two layers 88-100% (seed 0: 56% and 97%).
     assert test_accuracy[1] < 0.75
-    assert test_accuracy[2] > 0.9
+    assert test_accuracy[2] > 0.85
     assert test_accuracy[2] - test_accuracy[1] > 0.2
 
 
