@@ -1,0 +1,207 @@
+"""Notebook 5: an MLP on images (digits), preprocessing, and a tabular exercise (wine)."""
+
+from . import code, md
+
+CELLS = [
+    md("""
+    # 5. An MLP on images (*un perceptrón multicapa con imágenes*)
+
+    An MLP takes a vector. To classify an image we **flatten** it: the 8 × 8 pixels of a
+    handwritten digit become 64 numbers in a row, and each becomes one input neuron. This notebook
+    trains such a network on scikit-learn's bundled digits (no download), with the preparation
+    every data set needs: a train/test split, **standardisation**, **one-hot** labels. Then it
+    asks what flattening throws away, and ends with a tabular exercise on wines.
+    """),
+    code("""
+    %matplotlib inline
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import nn
+    import viz
+    from nn import data
+
+    X, y = data.load_digits()
+    print(f"{X.shape[0]} images, each flattened to {X.shape[1]} numbers "
+          f"(pixel values {X.min():.0f}…{X.max():.0f}); labels {np.unique(y).tolist()}")
+    """),
+    code("""
+    fig = plt.figure(figsize=(12, 3.6), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[2, 1])
+    for digit, ax in enumerate(top.subplots(1, 10)):
+        ax.imshow(X[y == digit][0].reshape(8, 8), cmap="gray_r")
+        ax.set(title=str(digit), xticks=[], yticks=[])
+    ax = bottom.subplots()
+    ax.imshow(X[y == 3][0].reshape(1, 64), cmap="gray_r", aspect="auto")     # the 3, flattened
+    ax.set(xticks=range(0, 64, 8), yticks=[],
+           xlabel="input index: pixels 0-7 are the top row, 8-15 the second, …",
+           title="the 3 above, flattened: 64 numbers in a row, as the MLP sees them")
+    plt.show()
+    """),
+    md("""
+    ## Train/test split and scaling
+
+    First the **split** (*división entrenamiento/prueba*): a quarter of the images is set aside and
+    never used for training. `stratify=True` keeps the same share of each digit in both parts.
+
+    Then put the inputs on a common scale. The scalers *learn* their numbers from the training
+    set only (`fit`), and apply the same numbers to the test set (`transform`): the test set must
+    not leak into training.
+
+    - **centring** (*centrado*): subtract each feature's mean;
+    - **standardisation** (*estandarización*): centre and divide by the standard deviation, so each
+      feature has mean 0 and variance 1;
+    - **min-max scaling** (*normalización min-max*): map each feature's range onto [0, 1].
+    """),
+    code("""
+    X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=0.25, seed=0, stratify=True)
+    scalers = {"centred": data.Centerer(), "standardised": data.StandardScaler(), "min-max": data.MinMaxScaler()}
+    print(f"{'pixel 20':>13}  {'mean':>6} {'std':>6} {'min':>6} {'max':>6}   (training set)")
+    columns = {"raw": X_train[:, 20]} | {name: s.fit_transform(X_train)[:, 20] for name, s in scalers.items()}
+    for name, column in columns.items():
+        print(f"{name:>13}  {column.mean():6.2f} {column.std():6.2f} {column.min():6.2f} {column.max():6.2f}")
+
+    scaler = data.StandardScaler().fit(X_train)
+    X_train_s, X_test_s = scaler.transform(X_train), scaler.transform(X_test)
+    """),
+    md(r"""
+    ## One-hot labels and the output layer
+
+    Ten classes need ten output neurons, one score (*logit*) per digit. The label "3" becomes the
+    **one-hot** vector with a 1 in position 3; softmax turns the ten scores into probabilities and
+    **cross-entropy** compares them with the one-hot target. (`nn.cross_entropy` also accepts the
+    class indices directly, which is what we pass to `fit`.)
+    """),
+    code("""
+    print("labels:      ", y_train[:4])
+    print("one-hot rows:\\n", data.one_hot(y_train[:4], 10).astype(int))
+    """),
+    md("""
+    ## Training the MLP 64-32-10
+
+    ReLU hidden layer, Adam, mini-batches of 64, 30 epochs, on the tensor engine (a few seconds).
+    The test set serves as validation, so we can watch for overfitting.
+    """),
+    code("""
+    model = nn.mlp(64, [32, 10], activation="relu", seed=0)
+    print(model, f"\\n{model.num_parameters()} parameters")
+    history = nn.fit(model, "cross_entropy", nn.Adam(model.parameters(), lr=0.003), (X_train_s, y_train),
+                     epochs=30, batch_size=64, validation=(X_test_s, y_test), seed=0, progress=False)
+    print(f"training accuracy {history.train_accuracy[-1]:.1%}, test accuracy {history.val_accuracy[-1]:.1%}")
+    viz.plot_training_curves(history, title="digits, MLP 64-32-10")
+    """),
+    md("""
+    ## The confusion matrix (*matriz de confusión*)
+
+    Accuracy is one number; the confusion matrix shows *which* digits are mistaken for which: row
+    = true digit, column = predicted digit. Everything off the diagonal is an error.
+    """),
+    code("""
+    predicted = nn.predict(model, X_test_s).argmax(axis=1)
+    confusion = np.zeros((10, 10), dtype=int)
+    np.add.at(confusion, (y_test, predicted), 1)
+    print(f"test accuracy: {np.mean(predicted == y_test):.1%} ({np.sum(predicted == y_test)} of {len(y_test)})")
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained", width_ratios=[1, 1.2])
+    axes[0].imshow(confusion, cmap="Blues")
+    for i in range(10):
+        for j in range(10):
+            if confusion[i, j]:
+                axes[0].text(j, i, confusion[i, j], ha="center", va="center",
+                             color="white" if confusion[i, j] > confusion.max() / 2 else "black", fontsize=8)
+    axes[0].set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
+                title="confusion matrix (test set)")
+
+    wrong = np.flatnonzero(predicted != y_test)[:8]
+    axes[1].axis("off")
+    axes[1].set_title("some mistakes: true → predicted")
+    for k, index in enumerate(wrong):
+        inset = axes[1].inset_axes([(k % 4) * 0.25, 0.5 - (k // 4) * 0.5, 0.22, 0.42])
+        inset.imshow(X_test[index].reshape(8, 8), cmap="gray_r")
+        inset.set_title(f"{y_test[index]} → {predicted[index]}", fontsize=9)
+        inset.set_xticks([])
+        inset.set_yticks([])
+    plt.show()
+    """),
+    md("""
+    ## What flattening throws away
+
+    A fully connected layer gives every pixel its own weight and treats the 64 inputs as an
+    unordered list: it does not know which pixels are *neighbours*. Two experiments show it.
+
+    1. Shuffle the pixels of every image with one fixed permutation. The images become noise to
+       us, yet the MLP learns them exactly as well: it never used the arrangement.
+    2. Shift every test image one pixel to the right. To us nothing changed; to the MLP every
+       input moved to a different weight, and accuracy drops.
+
+    Networks that know about neighbourhoods and shifts (convolutional networks) are the next step
+    after the MLP.
+    """),
+    code("""
+    def train_and_test(X_tr, X_te, epochs=30):
+        scaler = data.StandardScaler().fit(X_tr)
+        model = nn.mlp(64, [32, 10], activation="relu", seed=0)
+        nn.fit(model, "cross_entropy", nn.Adam(model.parameters(), lr=0.003), (scaler.transform(X_tr), y_train),
+               epochs=epochs, batch_size=64, seed=0, progress=False)
+        return model, scaler, nn.evaluate(model, "cross_entropy", (scaler.transform(X_te), y_test))[1]
+
+
+    permutation = np.random.default_rng(0).permutation(64)
+    _, _, shuffled_accuracy = train_and_test(X_train[:, permutation], X_test[:, permutation])
+    print(f"pixels shuffled: test accuracy {shuffled_accuracy:.1%} (in order: {history.val_accuracy[-1]:.1%})")
+
+    shifted = np.roll(X_test.reshape(-1, 8, 8), 1, axis=2)
+    shifted[:, :, 0] = 0                                       # nothing comes in from the left edge
+    shifted_accuracy = nn.evaluate(model, "cross_entropy", (scaler.transform(shifted.reshape(-1, 64)), y_test))[1]
+    print(f"test images shifted one pixel right: test accuracy {shifted_accuracy:.1%}")
+
+    fig, axes = plt.subplots(1, 3, figsize=(7, 2.5), layout="constrained")
+    for ax, image, title in zip(axes, (X_test[0], X_test[0][permutation], shifted[0].ravel()),
+                                ("original", "pixels shuffled", "shifted right")):
+        ax.imshow(image.reshape(8, 8), cmap="gray_r")
+        ax.set_title(title)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    plt.show()
+    """),
+    md("""
+    ## Exercise: wine, a tabular data set
+
+    178 wines from three cultivars, 13 chemical measurements each, on wildly different scales
+    (proline is in the hundreds, hue around 1). Train a 13-16-3 MLP with and without
+    standardisation. On small data like this, **L-BFGS** with the full batch converges in a few
+    dozen iterations.
+
+    Try: min-max scaling instead; fewer hidden neurons; L2; SGD instead of L-BFGS.
+    """),
+    code("""
+    X_wine, y_wine = data.load_wine()
+    W_train, W_test, v_train, v_test = data.train_test_split(X_wine, y_wine, test_size=0.3, seed=0, stratify=True)
+    print("feature ranges in the training set:", np.round(W_train.min(axis=0), 1).tolist()[:5], "…",
+          np.round(W_train.max(axis=0), 1).tolist()[:5], "…")
+
+    wine_scaler = data.StandardScaler().fit(W_train)
+    for name, (train_inputs, test_inputs) in {
+        "raw features": (W_train, W_test),
+        "standardised": (wine_scaler.transform(W_train), wine_scaler.transform(W_test)),
+    }.items():
+        wine_model = nn.mlp(13, [16, 3], activation="tanh", seed=0, dtype=np.float64)
+        optimizer = nn.LBFGS(wine_model.parameters(), lr=1.0, max_iter=20, line_search_fn="strong_wolfe")
+        wine_history = nn.fit(wine_model, "cross_entropy", optimizer, (train_inputs, v_train), epochs=5,
+                              validation=(test_inputs, v_test), progress=False)
+        print(f"{name:>13}: training loss {wine_history.train_loss[-1]:.3f}, "
+              f"test accuracy {wine_history.val_accuracy[-1]:.1%}")
+    """),
+    md("""
+    **What to remember**
+
+    - An image enters an MLP flattened into a vector: one input per pixel.
+    - Split first, fit the scaler on the training set only, standardise, and use one output per
+      class with softmax and cross-entropy (one-hot targets).
+    - The confusion matrix shows which classes are confused.
+    - An MLP ignores which pixels are neighbours: it learns shuffled images as well as real ones,
+      and a one-pixel shift confuses it.
+
+    Next: [6. Scalar vs tensor](06_scalar_vs_tensor.ipynb).
+    """),
+]
