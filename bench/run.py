@@ -40,8 +40,11 @@ CASES: dict[str, tuple[str, str]] = {
 }
 
 README = Path(__file__).resolve().parent / "README.md"
-RESULTS_START = "<!-- results: start -->"
-RESULTS_END = "<!-- results: end -->"
+
+def results_section(threads: int | None, clock: str) -> str:
+    """The name of the README section a run's table goes to: one per combination of settings."""
+    settings = ([f"threads={threads}"] if threads else []) + ([f"clock={clock}"] if clock != "wall" else [])
+    return "results" + (f" ({', '.join(settings)})" if settings else "")
 
 
 def select_cases(selection: str | None) -> list[str]:
@@ -101,13 +104,14 @@ def results_markdown(rows: list[Row], settings: dict[str, str] | None = None) ->
     return f"{markdown_table(rows)}\n\nMeasured on:\n\n{machine}\n"
 
 
-def update_readme(results: str, readme: Path = README) -> None:
-    """Replace the part of ``readme`` between the results markers with ``results``."""
+def update_readme(results: str, readme: Path = README, section: str = "results") -> None:
+    """Replace the part of ``readme`` between ``<!-- section: start -->`` and ``<!-- section: end -->``."""
+    start_marker, end_marker = f"<!-- {section}: start -->", f"<!-- {section}: end -->"
     text = readme.read_text(encoding="utf-8")
-    start, end = text.find(RESULTS_START), text.find(RESULTS_END)
+    start, end = text.find(start_marker), text.find(end_marker)
     if start < 0 or end < start:
-        raise ValueError(f"{readme} has no '{RESULTS_START}' ... '{RESULTS_END}' section to replace")
-    before, after = text[: start + len(RESULTS_START)], text[end:]
+        raise ValueError(f"{readme} has no '{start_marker}' ... '{end_marker}' section to replace")
+    before, after = text[: start + len(start_marker)], text[end:]
     readme.write_text(f"{before}\n{results}{after}", encoding="utf-8")
 
 
@@ -134,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     results = results_markdown(rows, settings)
     print(results)
     if args.update_readme:
-        update_readme(results)
+        update_readme(results, section=results_section(args.threads, args.clock))
     return 0 if all(row.passed for row in rows) else 1
 
 

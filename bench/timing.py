@@ -96,10 +96,10 @@ class Timings:
         return statistics.median(a / b for a, b in zip(self.seconds[ours], self.seconds[peer]))
 
 
-def time_once(fn: Callable[[], object]) -> float:
-    """Seconds one call of ``fn`` takes; what it returns is freed after the clock stops."""
+def time_once(fn: Callable[[], object], clock: Callable[[], float] | None = None) -> float:
+    """Seconds one call of ``fn`` takes (on ``clock``, else the chosen one); its result is freed after."""
     gc.collect()
-    now = _clock["now"]
+    now = clock or _clock["now"]
     start = now()
     result = fn()
     elapsed = now() - start
@@ -107,7 +107,12 @@ def time_once(fn: Callable[[], object]) -> float:
     return elapsed
 
 
-def time_paired(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1) -> Timings:
+def time_paired(
+    contenders: dict[str, Callable[[], object]],
+    repeats: int,
+    warmup: int = 1,
+    clock: Callable[[], float] | None = None,
+) -> Timings:
     """Time every contender ``repeats`` times, taking turns, after ``warmup`` untimed calls each."""
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats}")
@@ -119,7 +124,7 @@ def time_paired(contenders: dict[str, Callable[[], object]], repeats: int, warmu
     for r in range(repeats):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
-            timings.seconds[name].append(time_once(contenders[name]))
+            timings.seconds[name].append(time_once(contenders[name], clock))
     return timings
 
 

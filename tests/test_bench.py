@@ -11,7 +11,7 @@ import pytest
 
 import bench
 from bench.report import NOT_INSTALLED, PEERS, Row, markdown_table
-from bench.run import CASES, select_cases, update_readme
+from bench.run import CASES, results_section, select_cases, update_readme
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -113,6 +113,14 @@ def test_update_readme_replaces_only_the_results(tmp_path):
     readme.write_text("no markers")
     with pytest.raises(ValueError, match="no '<!-- results: start -->'"):
         update_readme("x", readme)
+
+
+def test_each_setting_has_its_own_readme_section():
+    assert results_section(None, "wall") == "results"
+    assert results_section(1, "cpu") == "results (threads=1, clock=cpu)"
+    readme = (REPOSITORY / "bench" / "README.md").read_text()
+    for section in (results_section(None, "wall"), results_section(1, "cpu")):
+        assert f"<!-- {section}: start -->" in readme and f"<!-- {section}: end -->" in readme
 
 
 @pytest.mark.parametrize("command", [["-m", "bench"], ["bench/run.py"]])
