@@ -66,6 +66,8 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         data = data.data
     elif isinstance(data, Value):
         raise TypeError("cannot mix a Value with a Tensor: use Tensor ops throughout, or Value.item() for a number")
+    elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        raise TypeError("a list of Tensors would lose their graph: join them with autograd.stack or concatenate")
     array = np.asarray(data)
     kind = array.dtype.kind
     if kind == "c":
@@ -243,6 +245,12 @@ class Tensor:
     def numpy(self) -> np.ndarray:
         """The data array itself (shared, not copied)."""
         return self.data
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(t)`` (plotting, printing): the data, outside the graph."""
+        if dtype is None and not copy:
+            return self.data
+        return np.array(self.data, dtype=dtype, copy=True)
 
     def detach(self) -> Tensor:
         """A Tensor sharing this data, with no history and no grad."""

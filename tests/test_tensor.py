@@ -57,12 +57,21 @@ def test_an_array_of_the_right_dtype_is_shared_not_copied() -> None:
         (None, "real numbers"),
         ([1.0, "a"], "real numbers"),
         (Value(2.0), "Value"),
+        ([Tensor(1.0), Tensor(2.0)], "stack"),
         ([Value(1.0), Value(2.0)], "Value"),
     ],
 )
 def test_bad_data_is_refused_with_a_clear_type_error(bad, words) -> None:
     with pytest.raises(TypeError, match=words):
         Tensor(bad)
+
+
+def test_numpy_sees_the_data_but_numpy_functions_cannot_bypass_the_graph() -> None:
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    np.testing.assert_array_equal(np.asarray(t), [1.0, 2.0])
+    assert np.asarray(t, dtype=np.float64).dtype == np.float64
+    with pytest.raises(TypeError):
+        np.exp(t)  # a ufunc would drop the graph: Tensor refuses it (use t.exp())
 
 
 def test_only_float_dtypes_can_be_asked_for() -> None:
