@@ -41,6 +41,10 @@ place (``unbroadcast``), so no rule has to know about broadcasting.
 
 Grads are accumulated in place, and only for tensors that need them: when no input requires
 grad (or inside ``no_grad``), an op records nothing.
+
+Bad input raises as in ``Value``: log of a number <= 0, sqrt of a negative number, division by
+zero, shapes that do not broadcast (both shapes named). Overflow gives inf, as in NumPy; inside
+``autograd.detect_anomaly()`` the first op whose result or grad is NaN/inf raises ``AnomalyError``.
 """
 
 from __future__ import annotations
@@ -632,9 +636,9 @@ class Tensor:
 def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray, owned: set, node: Tensor, check: bool):
     """Add one rule's output to ``child.grad``: unbroadcast, cast, then add in place when safe.
 
-    A leaf's grad must be a writable array of its own (optimisers update it in place), so
-    a contribution that is a view (of the upstream grad, or a read-only broadcast) is copied. An intermediate node may
-    borrow the array until a second contribution arrives. Returns what was added.
+    A leaf's grad must be a writable array of its own (optimisers update it in place), so a
+    contribution that is a view (of the upstream grad, or a read-only broadcast) is copied. An
+    intermediate node may borrow the array until a second contribution arrives. Returns what was added.
     """
     if type(contribution) is not np.ndarray:
         contribution = np.asarray(contribution)
