@@ -442,3 +442,13 @@ def test_linear_checks_shapes_and_matches_matmul() -> None:
         F.linear(x, leaf(np.ones((3, 2))))
     with pytest.raises(ValueError, match=r"bias of shape \(3,\)"):
         F.linear(x, w, leaf(np.ones(3)))
+
+
+def test_linear_on_a_single_example_and_without_an_input_grad() -> None:
+    x, w, b = leaf([0.5, -1.0, 2.0]), leaf(np.arange(6.0).reshape(2, 3) / 5), leaf([0.1, -0.2])
+    assert gradcheck(lambda x, w, b: F.linear(x, w, b).tanh(), [x, w, b])
+    data = Tensor(np.ones((4, 3)))  # no grad wanted for the data: its rule must not run
+    out = F.linear(data, w, b)
+    out._backward = (None,) + out._backward[1:]
+    out.sum().backward()
+    assert data.grad is None and w.grad is not None
