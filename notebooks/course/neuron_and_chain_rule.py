@@ -112,8 +112,9 @@ CELLS = [
     stepper.digraph(2)
     """),
     md("""
-    Each step of the stepper is a record of one node's turn: the upstream gradient ∂out/∂node,
-    the local derivative towards each input and the contribution added to that input's grad.
+    Each step of the stepper is a record of one node's turn, as `out.backward_steps()` yields
+    them: the upstream gradient ∂out/∂node, the local derivative towards each input and the
+    contribution added to that input's grad.
     """),
     code("""
     for step in stepper.steps:
