@@ -64,7 +64,7 @@ def digits(quick: bool = False) -> list[Row]:
     """Time ``fit`` for 50 epochs and score on the test quarter, ours against ``sklearn.neural_network``."""
     from nn.estimators import MLPClassifier
 
-    epochs, repeats = (2, 1) if quick else (50, 5)
+    epochs, repeats = (2, 1) if quick else (50, 10)
     case = f"5 digits 64-64-10, Adam, {epochs} epochs"
     try:
         from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier

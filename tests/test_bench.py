@@ -90,6 +90,14 @@ def test_missing_peers_are_reported_not_fatal(monkeypatch):
     assert tiny.passed and _is_number(tiny.peers["NumPy"])
 
 
+def test_digits_without_scikit_learn_says_so(monkeypatch):
+    from bench import digits_case
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    [row] = digits_case.digits(quick=True)
+    assert row.peers == {"scikit-learn": NOT_INSTALLED} and "scikit-learn" in row.ours
+
+
 def test_demo_step_has_micrograd_loss_and_grads():
     pytest.importorskip("micrograd")
     from bench import scalar_cases
