@@ -88,7 +88,25 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         dtype = array.dtype
     else:
         dtype = np.float32
-    return array if array.dtype == dtype else array.astype(dtype)
+    array = array if array.dtype == dtype else array.astype(dtype)
+    if not np.isfinite(array).all():
+        bad = int((~np.isfinite(array)).sum())
+        raise ValueError(f"Tensor data must be finite, got {bad} NaN or infinite value(s) in shape {array.shape}")
+    return array
+
+
+def _reduced_count(shape: tuple, axis: Any) -> int:
+    """How many elements each output of a reduction over ``axis`` combines."""
+    if axis is None:
+        return int(np.prod(shape))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    return int(np.prod([shape[a] for a in axes]))
+
+
+def _refuse_empty_reduction(x: np.ndarray, axis: Any, op: str) -> None:
+    """An empty reduction has no mean or log-sum-exp: refuse it instead of answering NaN or -inf."""
+    if x.ndim and _reduced_count(x.shape, axis) == 0:
+        raise ValueError(f"{op} over an empty axis of a Tensor of shape {x.shape} has no value")
 
 
 def _constant(data: np.ndarray) -> Tensor:
@@ -460,6 +478,7 @@ class Tensor:
         """Mean of the elements (along ``axis``), as ``np.mean``."""
         x = self.data
         axis = _normalise_axis(axis)
+        _refuse_empty_reduction(x, axis, "mean")
         out = x.mean(axis=axis, keepdims=keepdims)
         count = x.size // max(np.size(out), 1) if x.size else 1
         return _result(out, (self,), "mean", (
@@ -481,6 +500,7 @@ class Tensor:
     def logsumexp(self, axis: int | None = -1, keepdims: bool = False) -> Tensor:
         """log Σ exp(x) along ``axis``, computed as m + log Σ exp(x - m) so large inputs do not overflow."""
         x = self.data
+        _refuse_empty_reduction(x, axis, "logsumexp")
         m = x.max(axis=axis, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
         lse = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
         return _result(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp", (
@@ -675,6 +695,10 @@ def _pow_tensors(base: Tensor, exponent: Tensor) -> Tensor:
     if exponent.requires_grad and (b <= 0).any():
         raise ValueError("**: base must be positive when the exponent requires grad (d/dw b^w = b^w·ln b)")
     out = _broadcast(np.power, b, w, "**")
+    if np.any((b < 0) & (np.floor(w) != w)):
+        raise ValueError("**: negative base to a non-integer power is not a real number")
+    if np.any((b == 0) & (w < 0)):
+        raise ZeroDivisionError("**: 0 to a negative power is a division by zero")
     return _result(out, (base, exponent), "**", (
         lambda g: g * w * b ** (w - 1),  # d(b^w)/db = w b^(w-1)
         lambda g: g * out * np.log(b),  # d(b^w)/dw = b^w ln b
