@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -136,6 +137,13 @@ class Module:
             state[name] = np.array(p.data, dtype=np.float64) if isinstance(p, Value) else p.data.copy()
         return state
 
+    def _expected_layout(self) -> dict[str, tuple[tuple, np.dtype]]:
+        """The shape and dtype each parameter's array must have, by name."""
+        return {
+            name: ((), np.dtype(np.float64)) if isinstance(p, Value) else (p.data.shape, p.data.dtype)
+            for name, p in self.named_parameters()
+        }
+
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Copy the numbers of ``state`` into the parameters.
 
@@ -143,6 +151,7 @@ class Module:
         Everything is checked before anything is written, so on error the model is unchanged.
         """
         params = OrderedDict(self.named_parameters())
+        layout = self._expected_layout()
         missing = [name for name in params if name not in state]
         unexpected = [name for name in state if name not in params]
         if missing or unexpected:
@@ -150,10 +159,9 @@ class Module:
                 f"state dict does not fit {type(self).__name__}: missing {_few(missing)}, unexpected {_few(unexpected)}"
             )
         arrays = {}
-        for name, p in params.items():
+        for name in params:
             array = np.asarray(state[name])
-            expected_shape = () if isinstance(p, Value) else p.data.shape
-            expected_dtype = np.dtype(np.float64) if isinstance(p, Value) else p.data.dtype
+            expected_shape, expected_dtype = layout[name]
             if array.shape != expected_shape:
                 raise StateDictError(f"{name}: shape {array.shape} in the state dict, the model has {expected_shape}")
             if array.dtype != expected_dtype:
@@ -198,21 +206,15 @@ class Module:
         ``StateDictError`` (``FileNotFoundError`` if absent) and the model is left unchanged.
         """
         path = os.fspath(path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"no saved model at {path}")
         try:
-            archive = np.load(path, allow_pickle=False)
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise StateDictError(f"{path}: holds a single array, not an .npz archive of named parameters")
-            with archive:
-                state = {name: archive[name] for name in archive.files}
-        except (FileNotFoundError, StateDictError):
-            raise
-        except ValueError as error:
-            if "allow_pickle" in str(error):
-                raise StateDictError(f"{path}: holds pickled objects, which are never loaded") from None
-            raise StateDictError(f"{path}: not a readable .npz file ({error})") from None
+            state = _read_npz(path, self._expected_layout())
+        except StateDictError as error:
+            raise StateDictError(f"{path}: {error}") from None
         except Exception as error:
-            # A damaged file makes NumPy raise many kinds of error (a SyntaxError for a garbled
-            # header, a MemoryError for a header claiming a huge array, ...): all mean unreadable.
+            # A damaged file makes zipfile or NumPy raise many kinds of error (BadZipFile, a
+            # SyntaxError for a garbled header, ...): all of them mean unreadable.
             raise StateDictError(f"{path}: not a readable .npz file ({type(error).__name__}: {error})") from None
         try:
             self.load_state_dict(state)
@@ -235,6 +237,47 @@ class Module:
             lines.append(f"  ({name}): {body}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _read_npz(path: str, layout: Mapping[str, tuple[tuple, np.dtype]]) -> dict[str, np.ndarray]:
+    """Read the arrays of an .npz file, checking every header against ``layout`` first.
+
+    Names, shapes and dtypes are compared before any array is read, so a small compressed file
+    that claims a huge array costs nothing; object arrays (pickles) are refused unread.
+    """
+    if not zipfile.is_zipfile(path):
+        if _starts_with_npy_magic(path):
+            raise StateDictError("holds a single array, not an .npz archive of named parameters")
+        raise StateDictError("not a readable .npz file: not a zip archive of .npy arrays")
+    headers = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename.removesuffix(".npy")
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                npy = np.lib.format
+                read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+                shape, _, dtype = read_header(member)
+            if dtype.hasobject:
+                raise StateDictError(f"holds pickled objects ({name}), which are never loaded")
+            headers[name] = (shape, dtype)
+    missing = [name for name in layout if name not in headers]
+    unexpected = [name for name in headers if name not in layout]
+    if missing or unexpected:
+        raise StateDictError(f"does not fit the model: missing {_few(missing)}, unexpected {_few(unexpected)}")
+    for name, (shape, dtype) in headers.items():
+        expected_shape, expected_dtype = layout[name]
+        if shape != expected_shape:
+            raise StateDictError(f"{name}: shape {shape} in the state dict, the model has {expected_shape}")
+        if dtype != expected_dtype:
+            raise StateDictError(f"{name}: dtype {dtype} in the state dict, the model has {expected_dtype}")
+    with np.load(path, allow_pickle=False) as arrays:
+        return {name: arrays[name] for name in arrays.files}
+
+
+def _starts_with_npy_magic(path: str) -> bool:
+    with open(path, "rb") as file:
+        return file.read(6) == b"\x93NUMPY"
 
 
 def _few(names: list[str], limit: int = 5) -> str:
