@@ -38,13 +38,14 @@ def topological_order(root: Any) -> list:
         if node in visited:
             continue
         visited.add(node)
-        if not node._children:
+        children = node._children
+        if not children:
             order.append(node)  # a leaf is finished as soon as it is reached
             continue
         stack.append(node)
         stack.append(_CHILDREN_DONE)
         # Pushed in reverse so the first child is finished first, as a recursive walk would.
-        stack.extend(reversed(node._children))
+        stack += children[::-1]
     return order
 
 

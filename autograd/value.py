@@ -228,9 +228,10 @@ class Value:
             _backward_checking_anomalies(order)
             return
         for node in reversed(order):
-            upstream = node.grad
-            for child, local in zip(node._children, node._local_grads):
-                child.grad += local * upstream  # the chain rule, along one edge
+            upstream = node.grad  # complete: every node that uses this one came earlier
+            local_grads = node._local_grads
+            for i, child in enumerate(node._children):
+                child.grad += local_grads[i] * upstream  # the chain rule, along one edge
 
     def backward_steps(self) -> Iterator[BackwardStep]:
         """Run backprop one node at a time, yielding a ``BackwardStep`` record for each node.
