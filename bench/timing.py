@@ -54,6 +54,18 @@ def limit_threads(threads: int) -> None:
 
 
 @contextlib.contextmanager
+def garbage_collector_paused() -> Iterator[None]:
+    """Inside: Python's cyclic garbage collector does not run (it is switched back on after)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def one_thread_each(with_torch: bool = True) -> Iterator[None]:
     """Inside: one thread for the BLAS libraries and PyTorch; the previous settings come back after.
 
