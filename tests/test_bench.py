@@ -103,8 +103,9 @@ def test_demo_step_has_micrograd_loss_and_grads():
     pytest.importorskip("micrograd")
     from bench import scalar_cases
 
-    [demo] = scalar_cases.demo_step(quick=True)
+    demo, without_gc = scalar_cases.demo_step(quick=True)
     assert demo.passed and "worst rel. diff" in demo.check
+    assert "garbage collector paused" in without_gc.case and _is_number(without_gc.peers["micrograd"])
 
 
 def test_cases_are_chosen_by_name_or_number():
