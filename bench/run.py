@@ -41,6 +41,7 @@ CASES: dict[str, tuple[str, str]] = {
 
 README = Path(__file__).resolve().parent / "README.md"
 
+
 def results_section(threads: int | None, clock: str) -> str:
     """The name of the README section a run's table goes to: one per combination of settings."""
     settings = ([f"threads={threads}"] if threads else []) + ([f"clock={clock}"] if clock != "wall" else [])
@@ -126,12 +127,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="wall time (default), or this process's CPU time (steadier on a busy machine)")
     parser.add_argument("--update-readme", action="store_true", help="write the table into bench/README.md")
     args = parser.parse_args(argv)
+    if args.update_readme and (args.quick or args.cases):
+        parser.error("--update-readme keeps full measurements: run every case, without --quick or --cases")
     try:
         names = select_cases(args.cases)
         if args.threads is not None:
             limit_threads(args.threads)
     except (ValueError, RuntimeError) as error:
         parser.error(str(error))
+    if args.clock == "cpu" and args.threads != 1:
+        print("warning: CPU time adds up every thread's time; use --clock cpu with --threads 1", file=sys.stderr)
     use_clock(args.clock)
     rows = run(names, quick=args.quick, progress=True)
     settings = {"clock": args.clock, "threads per library": str(args.threads or "each library's default")}

@@ -151,3 +151,14 @@ def test_command_line_refuses_an_unknown_case():
         [sys.executable, "-m", "bench", "--cases", "nine"], cwd=REPOSITORY, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2 and "unknown case 'nine'" in result.stderr
+
+
+def test_update_readme_refuses_a_partial_run():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--update-readme"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "without --quick or --cases" in result.stderr
