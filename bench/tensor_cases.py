@@ -234,15 +234,7 @@ def measure(problem: Problem, case: str, quick: bool, steps_per_repeat: int, tar
             peers[name] = per_step_ms[name]
             ratios[name] = timings.ratio("ours", name)
     floor_ms = 1e3 * problem.gemm_flops() / machine_gemm_rate(quick)
-    met = None
-    target = f"≤ {target_vs_torch}× PyTorch"
-    if target_vs_floor is not None:
-        target += f", ≤ {target_vs_floor}× floor"
-    if "PyTorch" in ratios:
-        met = ratios["PyTorch"] <= target_vs_torch
-        if target_vs_floor is not None:
-            met = met and per_step_ms["ours"] / floor_ms <= target_vs_floor
-    return [
+    rows = [
         Row(
             case,
             "ms",
@@ -250,12 +242,24 @@ def measure(problem: Problem, case: str, quick: bool, steps_per_repeat: int, tar
             peers=peers,
             ratios=ratios,
             floor=floor_ms,
-            target=target,
-            met=met,
+            target=f"≤ {target_vs_torch}× PyTorch",
+            met=ratios["PyTorch"] <= target_vs_torch if "PyTorch" in ratios else None,
             check=f"first step: loss and {len(weights) * 2} grads = {checked}'s (worst rel. diff {worst:.1e})",
             passed=worst <= FLOAT32_TOLERANCE,
         )
     ]
+    if target_vs_floor is not None:
+        over_floor = per_step_ms["ours"] / floor_ms
+        rows.append(
+            Row(
+                f"{case.split(',')[0]}: ours / GEMM floor",
+                "×",
+                over_floor,
+                target=f"≤ {target_vs_floor}×",
+                met=over_floor <= target_vs_floor,
+            )
+        )
+    return rows
 
 
 def mlp_784(quick: bool = False) -> list[Row]:

@@ -55,10 +55,16 @@ def test_ratios_are_ours_over_the_peer(quick_rows):
 
 
 def test_tensor_cases_have_a_gemm_floor_below_our_time(quick_rows):
-    tensor_rows = [row for row in quick_rows if row.case.startswith(("3 ", "4 "))]
+    tensor_rows = [row for row in quick_rows if row.case.startswith(("3 ", "4 ")) and row.unit == "ms"]
     assert len(tensor_rows) == 2
     for row in tensor_rows:
         assert _is_number(row.floor) and row.floor < row.ours, (row.case, row.floor, row.ours)
+
+
+def test_distance_to_the_floor_is_our_time_over_the_floor(quick_rows):
+    [step] = [row for row in quick_rows if row.case.startswith("3 ") and row.unit == "ms"]
+    [distance] = [row for row in quick_rows if row.case.startswith("3 ") and row.unit == "×"]
+    assert distance.ours == pytest.approx(step.ours / step.floor, rel=1e-12)
 
 
 def test_quick_mode_claims_no_target(quick_rows):
