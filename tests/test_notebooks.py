@@ -11,6 +11,7 @@ import importlib.util
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,31 @@ def execute(stem: str) -> tuple[nbformat.NotebookNode, float]:
     return notebook, time.perf_counter() - start
 
 
+#: Notebooks that must display an interactive widget (the backprop stepper, the playground).
+WITH_WIDGETS = ("01_neuron_and_chain_rule", "07_playground")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def cell_seconds(notebook: nbformat.NotebookNode) -> list[tuple[int, float]]:
+    """``(cell index, seconds)`` for every executed cell, from the timings nbclient records in the metadata."""
+    timings = []
+    for index, cell in enumerate(notebook.cells):
+        execution = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in execution and "shell.execute_reply" in execution:
+            start, end = (datetime.fromisoformat(execution[key].replace("Z", "+00:00"))
+                          for key in ("iopub.execute_input", "shell.execute_reply"))
+            timings.append((index, (end - start).total_seconds()))
+    return timings
+
+
+def timing_report(stem: str, notebook: nbformat.NotebookNode, seconds: float) -> str:
+    """One line: the notebook's total time, the time spent in its cells, and its slowest cell."""
+    timings = cell_seconds(notebook)
+    in_cells = sum(s for _, s in timings)
+    slowest, slowest_seconds = max(timings, key=lambda t: t[1], default=(None, 0.0))
+    return f"{stem}: {seconds:.1f} s ({in_cells:.1f} s in cells; slowest: cell {slowest}, {slowest_seconds:.1f} s)"
+
+
 def output_texts(notebook: nbformat.NotebookNode) -> str:
     """Everything the notebook printed or displayed as text, joined."""
     parts = []
@@ -76,15 +102,19 @@ def output_texts(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
-def picture_count(notebook: nbformat.NotebookNode) -> int:
-    """How many PNG or SVG pictures the notebook's cells displayed."""
+def displayed_count(notebook: nbformat.NotebookNode, *mime_types: str) -> int:
+    """How many of the notebook's displayed outputs hold one of ``mime_types``."""
     return sum(
         1
         for cell in notebook.cells
         for output in cell.get("outputs", [])
-        if output.output_type in ("execute_result", "display_data")
-        and ("image/png" in output.data or "image/svg+xml" in output.data)
+        if output.output_type in ("execute_result", "display_data") and any(m in output.data for m in mime_types)
     )
+
+
+def picture_count(notebook: nbformat.NotebookNode) -> int:
+    """How many PNG or SVG pictures the notebook's cells displayed."""
+    return displayed_count(notebook, "image/png", "image/svg+xml")
 
 
 def test_every_notebook_is_listed():
@@ -107,13 +137,15 @@ def test_notebook_is_committed_from_its_source_without_outputs(stem):
 @pytest.mark.parametrize("stem", list(build.NOTEBOOKS))
 def test_notebook_runs_top_to_bottom(stem):
     notebook, seconds = execute(stem)
-    print(f"{stem}: {seconds:.1f} s")
+    print(timing_report(stem, notebook, seconds))
     texts = output_texts(notebook)
     expected_texts, least_pictures = EXPECTED[stem]
     for expected in expected_texts:
         assert expected in texts, f"{stem}: no output contains {expected!r}"
     pictures = picture_count(notebook)
     assert pictures >= least_pictures, f"{stem}: {pictures} pictures shown, expected at least {least_pictures}"
+    if stem in WITH_WIDGETS:
+        assert displayed_count(notebook, WIDGET_VIEW) >= 1, f"{stem}: no widget was displayed"
     assert "Traceback" not in texts
 
 
@@ -124,7 +156,7 @@ def main(argv: list[str]) -> None:
     for stem in argv[1:] or list(build.NOTEBOOKS):
         notebook, seconds = execute(stem)
         nbformat.write(notebook, out / f"{stem}.ipynb")
-        print(f"{stem}: {seconds:.1f} s, {picture_count(notebook)} pictures")
+        print(f"{timing_report(stem, notebook, seconds)}, {picture_count(notebook)} pictures")
 
 
 if __name__ == "__main__":

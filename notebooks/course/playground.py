@@ -18,6 +18,8 @@ CELLS = [
     """),
     code("""
     %matplotlib inline
+    import io
+
     import ipywidgets as widgets
     import numpy as np
     from IPython import display as ipython
@@ -120,7 +122,7 @@ CELLS = [
     ten_button = widgets.Button(description="train 10 epochs")
     reset_button = widgets.Button(description="reset")
     status = widgets.Label()
-    picture = widgets.Output()
+    picture = widgets.Image(format="png")     # the three panels, redrawn after every change
 
 
     def settings():
@@ -129,9 +131,9 @@ CELLS = [
 
     def redraw():
         status.value = playground.summary()
-        with picture:
-            picture.clear_output(wait=True)
-            ipython.display(playground.figure())
+        png = io.BytesIO()
+        playground.figure().savefig(png, format="png", dpi=90)
+        picture.value = png.getvalue()
 
 
     def restart(_=None):
