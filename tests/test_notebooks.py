@@ -49,9 +49,31 @@ EXPECTED = {
 }
 
 
-def execute(stem: str) -> tuple[nbformat.NotebookNode, float]:
-    """Run notebook ``stem`` in a fresh kernel in the notebooks folder; returns it with outputs, and the seconds."""
+#: Code run after a notebook's own cells: it works the playground's controls as a student would click them.
+CHECKS = {
+    "07_playground": """
+controls["data_set"].value = "moons"
+assert playground.name == "moons" and playground.epoch == 0, "changing the data set starts a new run"
+before = picture.value
+ten_button.click()
+step_button.click()
+assert playground.epoch == 11 and len(playground.test_loss) == 11, playground.epoch
+assert picture.value != before and status.value.startswith("epoch 11:"), status.value
+controls["learning_rate"].value = 0.1
+step_button.click()
+assert playground.optimizer.lr == 0.1
+controls["hidden"].value = "3, x"
+assert status.value.startswith("cannot build this network"), status.value
+print("the controls retrain and redraw")
+""",
+}
+
+
+def execute(stem: str, check: str | None = None) -> tuple[nbformat.NotebookNode, float]:
+    """Run notebook ``stem`` (and ``check`` after it) in a fresh kernel; returns it with outputs, and the seconds."""
     notebook = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    if check is not None:
+        notebook.cells.append(nbformat.v4.new_code_cell(check, id="check"))
     client = nbclient.NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_S,
@@ -136,7 +158,7 @@ def test_notebook_is_committed_from_its_source_without_outputs(stem):
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", list(build.NOTEBOOKS))
 def test_notebook_runs_top_to_bottom(stem):
-    notebook, seconds = execute(stem)
+    notebook, seconds = execute(stem, CHECKS.get(stem))
     print(timing_report(stem, notebook, seconds))
     texts = output_texts(notebook)
     expected_texts, least_pictures = EXPECTED[stem]
@@ -146,6 +168,8 @@ def test_notebook_runs_top_to_bottom(stem):
     assert pictures >= least_pictures, f"{stem}: {pictures} pictures shown, expected at least {least_pictures}"
     if stem in WITH_WIDGETS:
         assert displayed_count(notebook, WIDGET_VIEW) >= 1, f"{stem}: no widget was displayed"
+    if stem in CHECKS:
+        assert notebook.cells[-1].outputs, f"{stem}: the check after the notebook printed nothing"
     assert "Traceback" not in texts
 
 
