@@ -26,16 +26,19 @@ _spec.loader.exec_module(build)
 
 CELL_TIMEOUT_S = 120
 
-# The kernel's environment: figures shown inline whatever MPLBACKEND the tests run with, and one
-# BLAS thread, since the networks are small and tests run side by side (several threads per
-# kernel made training five times slower on a busy two-core machine).
-KERNEL_ENV = {
-    **os.environ,
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-}
+# The kernel's environment: figures shown inline whatever MPLBACKEND the tests run with.
+KERNEL_ENV = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+
+# Run before a notebook's own cells: one BLAS thread, since the networks are small and tests run
+# side by side (several threads per kernel made training five times slower on a busy two-core
+# machine). threadpoolctl changes the running library, not the environment.
+SETUP = """
+try:
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+except ImportError:
+    pass
+"""
 
 #: Per notebook: texts its outputs must contain, and the least number of pictures (PNG or SVG) it must show.
 EXPECTED = {
@@ -72,6 +75,7 @@ print("the controls retrain and redraw")
 def execute(stem: str, check: str | None = None) -> tuple[nbformat.NotebookNode, float]:
     """Run notebook ``stem`` (and ``check`` after it) in a fresh kernel; returns it with outputs, and the seconds."""
     notebook = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(SETUP, id="setup"))
     if check is not None:
         notebook.cells.append(nbformat.v4.new_code_cell(check, id="check"))
     client = nbclient.NotebookClient(
