@@ -10,13 +10,23 @@ side::
 Inside, ``fit`` builds an ``nn.mlp`` and trains it with ``nn.fit``: the model is ``model_``,
 the full training record ``history_`` (losses, accuracies, per-layer gradient norms).
 
-What matches scikit-learn: the network shape, the losses (cross-entropy on softmax outputs, or
-on one logistic output for two classes; half the squared error for regression), the meaning of
-``alpha`` (L2 penalty ``alpha/2 · Σw²`` divided by the batch size), ``batch_size="auto"`` =
-min(200, n), the Adam/SGD settings, and stopping when the training loss has not improved by
-``tol`` for ``n_iter_no_change`` epochs. What differs: weights are drawn with ``nn.init``
-(Glorot uniform; biases start at 0), ``random_state=None`` means the library's fixed default
-seed (runs repeat), and ``early_stopping`` watches the validation *loss*.
+What matches scikit-learn, step for step: the network shape; the initial weights *and* biases,
+drawn uniformly from ±√(6 / (fan_in + fan_out)) (±√(2 / ...) for ``logistic``), layer by layer;
+the losses (cross-entropy on softmax outputs, or on one logistic output for two classes; half
+the squared error for regression); the L2 penalty ``alpha/2 · Σw²`` on the weights, divided by
+the size of each batch (the last, smaller batch of an epoch included); ``batch_size="auto"`` =
+min(200, n), a new shuffle every epoch and a last batch with the remainder; Adam as scikit-learn
+writes it (``eps`` added to √v before the bias correction, see ``ScikitLearnAdam``) and its
+SGD settings; ``warm_start``; and stopping when the training loss has not improved by ``tol``
+for ``n_iter_no_change`` epochs. Given the same starting weights and no shuffling, both take the
+same steps (``tests/test_estimators.py`` checks the weights after several epochs).
+
+What differs: the random numbers (a ``np.random.Generator`` here, so weights and batch orders are
+other draws of the same distributions); ``random_state=None`` means the library's fixed default
+seed (runs repeat); the computation is float32 unless ``dtype=np.float64`` is given
+(scikit-learn follows the dtype of ``X``); ``loss_curve_`` is the data loss without the L2 term
+(scikit-learn adds it); for several regression targets the squared error is averaged over the
+targets as well as the examples; ``early_stopping`` watches the validation *loss*.
 """
 
 from __future__ import annotations
@@ -33,11 +43,11 @@ from autograd import Tensor, no_grad
 from . import losses
 from .data.preprocessing import train_test_split
 from .init import make_rng
-from .layers import mlp
+from .layers import Linear, mlp
 from .optim import LBFGS, SGD, Adam
 from .train import History, fit
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ["MLPClassifier", "MLPRegressor", "ScikitLearnAdam"]
 
 # scikit-learn's activation names, and ours.
 _ACTIVATIONS = {"identity": "identity", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
@@ -62,6 +72,7 @@ class _BaseMLP:
         shuffle: bool = True,
         random_state: int | np.random.Generator | None = None,
         tol: float = 1e-4,
+        warm_start: bool = False,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
@@ -83,6 +94,7 @@ class _BaseMLP:
         self.shuffle = shuffle
         self.random_state = random_state
         self.tol = tol
+        self.warm_start = warm_start
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -167,8 +179,17 @@ class _BaseMLP:
         rng = make_rng(self.random_state)
         n_features = X.shape[1]
         dtype = np.float64 if self.solver == "lbfgs" else self.dtype  # L-BFGS's line search wants float64
+        widths = [n_features, *sizes, n_outputs]
+        if self.warm_start and hasattr(self, "model_"):
+            fitted = [layer.weight.shape[::-1] for layer in self.model_.modules() if isinstance(layer, Linear)]
+            if fitted != list(zip(widths, widths[1:])):
+                raise ValueError(f"warm_start: the fitted network has layers {fitted} (inputs, outputs), this fit "
+                                 f"needs {list(zip(widths, widths[1:]))}")
+            dtype = self.model_.parameters()[0].dtype
+        else:
+            self.model_ = mlp(n_features, [*sizes, n_outputs], activation=activation, init="zeros", dtype=dtype)
+            _initialise_as_scikit_learn(self.model_, self.activation, rng)
         self.n_features_in_ = n_features
-        self.model_ = mlp(n_features, [*sizes, n_outputs], activation=activation, rng=rng, dtype=dtype)
         params = self.model_.parameters()
 
         validation = None
@@ -187,7 +208,8 @@ class _BaseMLP:
             batch = min(200, len(X)) if self.batch_size == "auto" else min(int(self.batch_size), len(X))
             epochs = self.max_iter
             if self.solver == "adam":
-                optimizer = Adam(params, lr=self.learning_rate_init, betas=(self.beta_1, self.beta_2), eps=self.epsilon)
+                optimizer = ScikitLearnAdam(params, lr=self.learning_rate_init, betas=(self.beta_1, self.beta_2),
+                                            eps=self.epsilon)
             else:
                 optimizer = SGD(params, lr=self.learning_rate_init, momentum=self.momentum,
                                 nesterov=self.nesterovs_momentum and self.momentum > 0)
@@ -207,17 +229,17 @@ class _BaseMLP:
             return best["waited"] >= self.n_iter_no_change
 
         # One BLAS thread is faster for small products (and does not stall on a busy machine).
-        widths = [n_features, *sizes, n_outputs]
         largest_product = batch * max(a * b for a, b in zip(widths, widths[1:]))
         self.history_ = fit(
             self.model_, loss_fn, optimizer, (X.astype(dtype), targets), epochs=epochs, batch_size=batch,
-            validation=validation, l2=self.alpha / (2 * batch), early_stopping=self.n_iter_no_change
+            validation=validation, l2=self.alpha / 2, penalty_per_example=True, early_stopping=self.n_iter_no_change
             if self.early_stopping else None, min_delta=self.tol, shuffle=self.shuffle, seed=rng,
             progress=self.verbose, callback=stop_when_flat,
             blas_threads=1 if largest_product <= _SINGLE_THREAD_WORK else None,
         )
         self.n_iter_ = self.history_.epochs if self.solver != "lbfgs" else optimizer.state["global"]["n_iter"]
-        self.loss_curve_ = list(self.history_.train_loss)
+        earlier = self.loss_curve_ if self.warm_start and hasattr(self, "loss_curve_") else []
+        self.loss_curve_ = earlier + list(self.history_.train_loss)  # a warm start continues the curve
         self.loss_ = self.loss_curve_[-1]
 
     def _raw_outputs(self, X: Any) -> np.ndarray:
@@ -225,6 +247,44 @@ class _BaseMLP:
         with no_grad():
             self.model_.eval()
             return self.model_(Tensor(X.astype(self.model_.parameters()[0].dtype))).data.astype(np.float64)
+
+
+def _initialise_as_scikit_learn(model: Any, activation: str, rng: np.random.Generator) -> None:
+    """Glorot-uniform weights *and* biases, as scikit-learn draws them: ±√(6 / (fan_in + fan_out)).
+
+    For ``logistic`` the range is ±√(2 / (fan_in + fan_out)). Layer by layer, weights (drawn as
+    fan_in × fan_out, scikit-learn's layout) before biases.
+    """
+    factor = 2.0 if activation == "logistic" else 6.0
+    for layer in model.modules():
+        if isinstance(layer, Linear):
+            fan_out, fan_in = layer.weight.shape
+            bound = math.sqrt(factor / (fan_in + fan_out))
+            layer.weight.data[...] = rng.uniform(-bound, bound, (fan_in, fan_out)).T
+            layer.bias.data[...] = rng.uniform(-bound, bound, fan_out)
+
+
+class ScikitLearnAdam(Adam):
+    """Adam as scikit-learn's ``MLPClassifier`` writes it: ``eps`` is added to √v, not to √v̂.
+
+    At step ``t``::
+
+        m ← β1·m + (1 - β1)·g
+        v ← β2·v + (1 - β2)·g²
+        w ← w - lr·√(1 - β2ᵗ)/(1 - β1ᵗ) · m / (√v + eps)
+
+    This is ``Adam`` with ``eps / √(1 - β2ᵗ)`` in place of ``eps`` (about 30 times larger at the
+    first step, the same once ``t`` is in the thousands).
+    """
+
+    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
+        eps = self.eps
+        step = state.get("step", 0) + 1
+        self.eps = eps / math.sqrt(1.0 - self.betas[1] ** step)  # Adam's update with scikit-learn's eps
+        try:
+            super()._update(data, grad, state)
+        finally:
+            self.eps = eps
 
 
 def _same(a: Any, b: Any) -> bool:

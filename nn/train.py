@@ -384,6 +384,7 @@ def fit(
     clip_grad_norm: float | None = None,
     l1: float = 0.0,
     l2: float = 0.0,
+    penalty_per_example: bool = False,
     early_stopping: int | None = None,
     min_delta: float = 0.0,
     restore_best_weights: bool = True,
@@ -401,6 +402,10 @@ def fit(
     ``"bce_with_logits"``, ...) plus the optional penalties ``l1·Σ|w|`` and ``l2·Σw²`` on the
     weights (not the biases), backpropagate, record each layer's gradient norm, clip the
     gradients to ``clip_grad_norm`` if given, and let ``optimizer`` step.
+
+    ``penalty_per_example`` divides ``l1`` and ``l2`` by the number of examples in each batch
+    (scikit-learn's convention: its ``alpha/2·Σw²`` is divided by the batch size, the last,
+    smaller batch included).
 
     ``data`` is ``(X, y)`` (X: examples × features) or a ``DataLoader``. ``batch_size=None``
     uses the whole set per step (full batch, as ``LBFGS`` always does). Mini-batches are drawn
@@ -471,7 +476,10 @@ def fit(
             loss = loss_fn(outputs, yb)
             loss.backward()
             loss_value = float(loss.item())
-            penalty = _add_penalty_gradients(penalised, l1, l2) if (l1 or l2) else 0.0
+            penalty = 0.0
+            if l1 or l2:
+                scale = 1.0 / len(yb) if penalty_per_example else 1.0
+                penalty = _add_penalty_gradients(penalised, l1 * scale, l2 * scale)
             if "loss" not in record:  # the first evaluation is the step's
                 record.update(loss=loss_value, outputs=outputs, norms=_group_norms(groups))
             return loss_value + penalty

@@ -43,6 +43,75 @@ def test_digits_accuracy_matches_scikit_learn_with_the_same_settings():
     assert all(a >= b - 0.03 for a, b in zip(ours, theirs))
 
 
+def _linear_layers(estimator):
+    from nn.layers import Linear
+
+    return [layer for layer in estimator.model_.modules() if isinstance(layer, Linear)]
+
+
+@pytest.mark.parametrize(
+    "kind, solver, activation",
+    [("ten classes", "adam", "relu"), ("two classes", "adam", "logistic"), ("ten classes", "sgd", "tanh"),
+     ("regression", "adam", "tanh")],
+)
+def test_training_takes_scikit_learns_steps_from_the_same_weights(kind, solver, activation):
+    """The same starting weights, no shuffling: after 4 epochs both have the same weights (float64).
+
+    250 examples in batches of 64, so every epoch ends with a smaller batch of 58 (its L2 term is
+    divided by 58, as scikit-learn does). Each side is first fitted for one epoch to build its
+    network; scikit-learn's is then given our weights and both continue with ``warm_start``.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
+    from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
+
+    X, y = load_digits()
+    X, y = X[:250] / 16.0, y[:250]
+    if kind == "two classes":
+        y = y % 2
+    ours_class, theirs_class = (MLPRegressor, SklearnMLPRegressor) if kind == "regression" else (
+        MLPClassifier, SklearnMLPClassifier)
+    if kind == "regression":
+        y = y / 9.0
+    settings = {"hidden_layer_sizes": (16,), "activation": activation, "solver": solver, "alpha": 1e-2,
+                "batch_size": 64, "learning_rate_init": 0.01, "shuffle": False, "max_iter": 1, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = ours_class(dtype=np.float64, **settings).fit(X, y)
+        theirs = theirs_class(**settings).fit(X, y)
+        layers = _linear_layers(ours)
+        theirs.coefs_ = [layer.weight.data.T.copy() for layer in layers]
+        theirs.intercepts_ = [layer.bias.data.copy() for layer in layers]
+        for model in (ours, theirs):
+            model.set_params(warm_start=True, max_iter=4).fit(X, y)
+    for layer, coef, intercept in zip(layers, theirs.coefs_, theirs.intercepts_, strict=True):
+        np.testing.assert_allclose(layer.weight.data.T, coef, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(layer.bias.data, intercept, rtol=1e-9, atol=1e-12)
+    assert ours.n_iter_ == theirs.n_iter_ == 4 and len(ours.loss_curve_) == 5
+
+
+def test_initial_weights_and_biases_are_drawn_as_scikit_learn_draws_them():
+    """Weights and biases uniform in ±√(6/(fan_in+fan_out)), ±√(2/(...)) for logistic; biases not all 0."""
+    X, y = make_moons(50, noise=0.1, seed=0)
+    for activation, factor in (("relu", 6.0), ("logistic", 2.0)):
+        layers = _linear_layers(MLPClassifier((300,), activation=activation, max_iter=1, learning_rate_init=1e-9,
+                                              random_state=0).fit(X, y))
+        for layer in layers:
+            fan_out, fan_in = layer.weight.shape
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            for values in (layer.weight.data, layer.bias.data):
+                assert np.abs(values).max() <= bound * 1.0001
+                if values.size >= 300:  # enough draws to come near both ends
+                    assert values.max() > 0.9 * bound and values.min() < -0.9 * bound
+
+
+def test_warm_start_refuses_a_network_of_another_shape():
+    X, y = make_moons(50, noise=0.1, seed=0)
+    clf = MLPClassifier((8,), max_iter=2, warm_start=True, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="warm_start"):
+        clf.set_params(hidden_layer_sizes=(4,)).fit(X, y)
+
+
 def test_classifier_interface_on_digits():
     X_train, X_test, y_train, y_test = digits_split(0)
     clf = MLPClassifier(hidden_layer_sizes=(32,), max_iter=20, random_state=0).fit(X_train, y_train)
