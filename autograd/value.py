@@ -98,8 +98,13 @@ class Value:
         n = _as_float(exponent)
         x = self.data
         out = _checked_pow(x, n)
-        # d(x^n)/dx = n * x^(n-1)
-        local = 0.0 if n == 0 else n * _checked_pow(x, n - 1)
+        # d(x^n)/dx = n * x^(n-1)   (infinite at x = 0 for 0 < n < 1, as for √x)
+        if n == 0:
+            local = 0.0
+        elif x == 0.0 and n < 1:
+            local = math.inf
+        else:
+            local = n * _checked_pow(x, n - 1)
         return Value._from_op(out, (self,), (local,), f"**{n:g}")
 
     def __rpow__(self, base: Number) -> Value:
@@ -136,6 +141,7 @@ class Value:
 
     # ------------------------------------------------------------------ functions of one input
     def exp(self) -> Value:
+        """eˣ."""
         try:
             out = math.exp(self.data)
         except OverflowError:
@@ -144,6 +150,7 @@ class Value:
         return Value._from_op(out, (self,), (out,), "exp")
 
     def log(self) -> Value:
+        """ln x, the natural logarithm (x must be positive)."""
         x = self.data
         if x <= 0.0:
             raise ValueError(f"log: input must be positive, got {x}")
@@ -151,6 +158,7 @@ class Value:
         return Value._from_op(math.log(x), (self,), (1.0 / x,), "log")
 
     def sqrt(self) -> Value:
+        """√x (x must be non-negative)."""
         x = self.data
         if x < 0.0:
             raise ValueError(f"sqrt: input must be non-negative, got {x}")
@@ -159,21 +167,25 @@ class Value:
         return Value._from_op(out, (self,), (0.5 / out if out > 0.0 else math.inf,), "sqrt")
 
     def tanh(self) -> Value:
+        """tanh x = (eˣ - e⁻ˣ) / (eˣ + e⁻ˣ), between -1 and 1."""
         t = math.tanh(self.data)
         # d(tanh x)/dx = 1 - tanh²x
         return Value._from_op(t, (self,), (1.0 - t * t,), "tanh")
 
     def sigmoid(self) -> Value:
+        """σ(x) = 1 / (1 + e⁻ˣ), between 0 and 1."""
         s = _sigmoid(self.data)
         # dσ/dx = σ(x)(1 - σ(x))
         return Value._from_op(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self) -> Value:
+        """max(0, x)."""
         x = self.data
         # d relu/dx = 1 if x > 0 else 0
         return Value._from_op(x if x > 0.0 else 0.0, (self,), (1.0 if x > 0.0 else 0.0,), "relu")
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
+        """x for x > 0, else alpha·x."""
         x = self.data
         # d/dx = 1 if x > 0 else alpha
         if x > 0.0:
@@ -181,6 +193,7 @@ class Value:
         return Value._from_op(alpha * x, (self,), (alpha,), "leaky_relu")
 
     def elu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0, else alpha·(eˣ - 1)."""
         x = self.data
         if x > 0.0:
             # d/dx = 1 for x > 0
@@ -190,6 +203,7 @@ class Value:
         return Value._from_op(e - alpha, (self,), (e,), "elu")
 
     def abs(self) -> Value:
+        """|x|."""
         x = self.data
         # d|x|/dx = sign(x)   (0 at 0, as in PyTorch)
         sign = 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
@@ -256,6 +270,7 @@ class Value:
     # Node interface shared with Tensor (used by viz).
     @property
     def shape(self) -> tuple:
+        """Always ``()``: a Value is one number (the same attribute as ``Tensor.shape``)."""
         return ()
 
     def item(self) -> float:

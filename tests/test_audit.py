@@ -1,0 +1,95 @@
+"""Things a student tries, checked against PyTorch or against the other engine, and the errors they get.
+
+Each test here pins down a case that was once wrong or unclear: a silent wrong (or missing)
+answer, or an error message that did not name the problem.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor, Value, gradcheck
+
+
+# ---------------------------------------------------------------------- the scalar engine
+@pytest.mark.parametrize("n", [0.5, 0.25, 0.75])
+def test_value_fractional_power_of_zero_matches_tensor_and_torch(torch, n):
+    """0 ** n is 0 for 0 < n < 1, with an infinite slope, as √x gives at 0 (not a division by zero)."""
+    x = Value(0.0)
+    y = x**n
+    y.backward()
+    t = Tensor(np.array(0.0), requires_grad=True, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        (t**n).backward()
+    p = torch.tensor(0.0, requires_grad=True)
+    (p**n).backward()
+    assert y.data == float(t.data) == p.item() == 0.0
+    assert x.grad == float(t.grad) == p.grad.item() == math.inf
+
+
+def test_value_fractional_power_matches_sqrt_away_from_zero():
+    """x ** 0.5 and x.sqrt() are the same function with the same derivative."""
+    assert gradcheck(lambda x: x**0.5 + x**1.5, [Value(0.7)])
+    a, b = Value(2.5), Value(2.5)
+    (a**0.5).backward()
+    b.sqrt().backward()
+    assert a.grad == pytest.approx(b.grad, rel=1e-15)
+
+
+def test_value_ops_have_docstrings():
+    """The ops of the scalar engine are read by students: each says what it computes."""
+    for name in ["exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "abs", "identity", "item"]:
+        assert getattr(Value, name).__doc__, name
+
+
+# ---------------------------------------------------------------------- nn: clear errors
+@pytest.mark.parametrize("build", [lambda: nn.mlp(2, 16), lambda: nn.MLP(2, 16)], ids=["mlp", "MLP"])
+def test_mlp_sizes_as_int_is_a_clear_error(build):
+    with pytest.raises(TypeError, match=r"sizes.*list.*\[16\]"):
+        build()
+
+
+def test_scalar_mlp_input_of_strings_is_named():
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"input 0 .*str"):
+        model(["a", "b"])
+
+
+def test_dropout_probability_must_be_a_number():
+    with pytest.raises(TypeError, match=r"Dropout probability must be a number.*str"):
+        nn.Dropout("0.5")
+
+
+def test_maxout_of_a_zero_dimensional_tensor_is_named():
+    with pytest.raises(ValueError, match=r"Maxout.*features.*\(\)"):
+        nn.Maxout(2)(Tensor(1.0))
+
+
+def test_softmax_axis_must_be_an_int():
+    with pytest.raises(TypeError, match=r"Softmax axis must be an int.*str"):
+        nn.Softmax("a")
+
+
+def test_load_state_dict_of_a_non_mapping_is_named():
+    model = nn.mlp(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"load_state_dict takes a dict.*list"):
+        model.load_state_dict([1, 2])
+
+
+def test_parameter_names_of_sequential_are_as_documented():
+    """The docstrings name Sequential parameters like ``layers.0.weight``: check that is true."""
+    names = [name for name, _ in nn.mlp(2, [3, 1], seed=0).named_parameters()]
+    assert names == ["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias"]
+    assert "layers.0.weight" in nn.Module.named_parameters.__doc__
+    assert "layers.0.bias" in nn.weight_parameters.__doc__
+
+
+def test_scaler_of_strings_is_a_clear_error():
+    with pytest.raises(TypeError, match=r"StandardScaler.fit: X must hold numbers"):
+        nn.data.StandardScaler().fit([["a", "b"]])
+    with pytest.raises(TypeError, match=r"MinMaxScaler.fit: X must hold numbers"):
+        nn.data.MinMaxScaler().fit([["a", "b"]])
