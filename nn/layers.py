@@ -13,6 +13,7 @@ weights of neuron j of the scalar ``Layer``.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ from autograd import Tensor, linear
 
 from .activations import ActivationLike, ActivationSpec, parse_activation
 from .init import Initializer, RngLike, get_initializer, make_rng
-from .module import Module
+from .module import Module, layer_sizes
 
 __all__ = [
     "ELU",
@@ -194,7 +195,9 @@ class Maxout(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = _as_tensor(x, "Maxout")
-        width = x.shape[-1] if x.ndim else 0
+        if x.ndim == 0:
+            raise ValueError(f"Maxout(k={self.k}) groups the features on the last axis; got a Tensor of shape ()")
+        width = x.shape[-1]
         if width % self.k:
             raise ValueError(f"Maxout(k={self.k}) needs a last axis that is a multiple of {self.k}, got {x.shape}")
         groups = x.reshape(x.shape[:-1] + (width // self.k, self.k))
@@ -208,6 +211,8 @@ class Softmax(Module):
     """exp(x_i) / Σ_j exp(x_j) along ``axis`` (the features, by default): probabilities that add up to 1."""
 
     def __init__(self, axis: int = -1) -> None:
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"Softmax axis must be an int, got {type(axis).__name__}: {axis!r}")
         self.axis = int(axis)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -258,6 +263,8 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
+        if isinstance(p, bool) or not isinstance(p, numbers.Real):
+            raise TypeError(f"Dropout probability must be a number in [0, 1], got {type(p).__name__}: {p!r}")
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout probability must be in [0, 1], got {p}")
         self.p = float(p)
@@ -344,9 +351,7 @@ def mlp(
     """
     if rng is not None and seed is not None:
         raise TypeError("give either rng or seed, not both")
-    sizes = list(sizes)
-    if not sizes:
-        raise ValueError("an MLP needs at least one layer size, e.g. mlp(2, [16, 16, 1])")
+    sizes = layer_sizes(sizes, "mlp")
     activation, output_activation = parse_activation(activation), parse_activation(output_activation)
     generator = make_rng(seed if rng is None else rng)
     modules: list[Module] = []

@@ -46,6 +46,22 @@ def _is_parameter(x: Any) -> bool:
     return isinstance(x, (Value, Tensor))
 
 
+def layer_sizes(sizes: Any, builder: str) -> list[int]:
+    """The ``sizes`` argument of ``MLP``/``mlp`` as a non-empty list, or a clear error.
+
+    ``mlp(2, 16)`` (an int where a list of layer widths belongs) is a common slip: name it.
+    """
+    if isinstance(sizes, (int, np.integer)):
+        raise TypeError(f"{builder}: sizes must be a list of layer widths such as [{sizes}], got the int {sizes}")
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise TypeError(f"{builder}: sizes must be a list of layer widths, got {type(sizes).__name__}") from None
+    if not sizes:
+        raise ValueError(f"an MLP needs at least one layer size, e.g. {builder}(2, [16, 16, 1])")
+    return sizes
+
+
 class Module:
     """Base class of models: parameters, train/eval mode, state dicts and ``.npz`` files.
 
@@ -89,7 +105,7 @@ class Module:
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
         """Yield ``(name, parameter)`` for every parameter, in the order the attributes were set.
 
-        Names are dotted paths such as ``layers.0.neurons.3.w.1`` or ``0.weight``. A parameter
+        Names are dotted paths such as ``layers.0.neurons.3.w.1`` or ``layers.0.weight``. A parameter
         reachable twice (shared weights) is yielded once, under its first name.
         """
         seen: set[int] = set()
@@ -150,6 +166,8 @@ class Module:
         Every name must match, and each array must have its parameter's shape and dtype.
         Everything is checked before anything is written, so on error the model is unchanged.
         """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict takes a dict of arrays by name, got {type(state).__name__}")
         params = OrderedDict(self.named_parameters())
         layout = self._expected_layout()
         missing = [name for name in params if name not in state]

@@ -76,7 +76,7 @@ def weight_parameters(model: Any) -> list:
     """The parameters of ``model`` that are weights, not biases: what penalties are usually applied to.
 
     A bias is a parameter whose name ends in ``b`` or ``bias`` (``layers.0.neurons.3.b``,
-    ``0.bias``).
+    ``layers.0.bias``).
     """
     return [p for name, p in model.named_parameters() if name.rsplit(".", 1)[-1] not in ("b", "bias")]
 

@@ -20,6 +20,7 @@ slower but draws every multiplication and addition of the lecture.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +31,7 @@ from autograd import Value
 
 from .activations import ActivationLike, ActivationSpec, parse_activation
 from .init import Initializer, RngLike, get_initializer, make_rng
-from .module import Module
+from .module import Module, layer_sizes
 
 __all__ = ["MLP", "Layer", "Neuron", "apply_activation"]
 
@@ -99,6 +100,9 @@ def _as_inputs(x: Any, nin: int, who: str) -> list:
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+    for i, v in enumerate(x):
+        if not isinstance(v, (Value, numbers.Real)):
+            raise TypeError(f"{who}: input {i} must be a number or a Value, got {type(v).__name__}: {v!r}")
     inputs = [v if isinstance(v, Value) else float(v) for v in x]
     for i, v in enumerate(inputs):
         if type(v) is float and not math.isfinite(v):
@@ -261,9 +265,7 @@ class MLP(Module):
     ) -> None:
         if rng is not None and seed is not None:
             raise TypeError("give either rng or seed, not both")
-        sizes = list(sizes)
-        if not sizes:
-            raise ValueError("an MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
+        sizes = layer_sizes(sizes, "MLP")
         activation, output_activation = parse_activation(activation), parse_activation(output_activation)
         generator = make_rng(seed if rng is None else rng)
         ins = [nin] + sizes[:-1]
