@@ -63,7 +63,10 @@ def one_hot(labels: Any, num_classes: int | None = None, dtype: Any = np.float64
 
 
 def _as_matrix(X: Any, who: str) -> np.ndarray:
-    array = np.asarray(X, dtype=np.float64)
+    try:
+        array = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{who}: X must hold numbers ({error})") from None
     if array.ndim != 2:
         raise ValueError(f"{who}: X must be a 2-D array (examples × features), got shape {array.shape}")
     if not np.all(np.isfinite(array)):
