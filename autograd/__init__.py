@@ -3,6 +3,9 @@
 Both record the graph of the ops that made them and backpropagate with the chain rule.
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 from . import functional
 from .functional import cross_entropy, linear, log_softmax, logsumexp, max, softmax  # noqa: A004 - mirrors torch.max
 from .gradcheck import GradcheckError, gradcheck, numerical_grads
@@ -38,6 +41,6 @@ __all__ = [
 ]
 
 
-def backward_steps(root, *args, **kwargs):
+def backward_steps(root: Value | Tensor, *args: Any, **kwargs: Any) -> Iterator[BackwardStep]:
     """Step through backprop from ``root`` (a Value or Tensor): see ``Value.backward_steps``."""
     return root.backward_steps(*args, **kwargs)

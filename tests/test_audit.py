@@ -93,3 +93,41 @@ def test_scaler_of_strings_is_a_clear_error():
         nn.data.StandardScaler().fit([["a", "b"]])
     with pytest.raises(TypeError, match=r"MinMaxScaler.fit: X must hold numbers"):
         nn.data.MinMaxScaler().fit([["a", "b"]])
+
+
+# ---------------------------------------------------------------------- viz: clear errors
+def test_decision_boundary_without_a_model_is_named():
+    pytest.importorskip("matplotlib")
+    import viz
+
+    X, y = nn.data.make_moons(20, seed=0)
+    with pytest.raises(TypeError, match=r"model must be a model or a function.*NoneType"):
+        viz.plot_decision_boundary(None, X, y)
+
+
+def test_plot_activations_takes_a_single_name():
+    """``plot_activations("relu")`` draws ReLU (it used to read the string letter by letter)."""
+    pytest.importorskip("matplotlib")
+    import viz
+
+    figure = viz.plot_activations("relu")
+    titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
+    assert titles == ["relu"]
+    figure = viz.plot_activations(("leaky_relu", {"alpha": 0.2}))
+    assert [ax.get_title() for ax in figure.axes if ax.get_visible()] == ["leaky_relu (alpha=0.2)"]
+
+
+def test_draw_gradcheck_without_a_function_is_named():
+    import viz
+
+    with pytest.raises(TypeError, match=r"draw_gradcheck.*f must be a function.*NoneType"):
+        viz.draw_gradcheck(None, [Value(1.0)])
+
+
+def test_backward_steps_function_has_type_hints():
+    import typing
+
+    import autograd
+
+    hints = typing.get_type_hints(autograd.backward_steps)
+    assert "root" in hints and "return" in hints

@@ -48,6 +48,8 @@ def check_inputs(
     Returns the output (its graph holds the grads) and one ``InputCheck`` per input. An input
     agrees when ``|analytic - numeric| <= atol + rtol * |numeric|`` for every element.
     """
+    if not callable(f):
+        raise TypeError(f"draw_gradcheck: f must be a function of the inputs returning a loss, got {type(f).__name__}")
     for x in inputs:
         if not (hasattr(x, "_children") and hasattr(x, "grad")):
             raise TypeError(f"draw_gradcheck inputs must be Values or Tensors, got {type(x).__name__}")

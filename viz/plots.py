@@ -145,6 +145,8 @@ def plot_decision_boundary(
 
     Returns the matplotlib Figure.
     """
+    if not callable(model):
+        raise TypeError(f"model must be a model or a function from points to scores, got {type(model).__name__}")
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y).reshape(-1)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -362,10 +364,13 @@ def plot_activations(
     """Each activation function (solid) with its derivative (dashed), one panel each.
 
     ``activations`` are names of ``Value`` methods (``"tanh"``) or ``(name, options)`` pairs
-    (``("leaky_relu", {"alpha": 0.1})``). The derivatives come from backprop through one
+    (``("leaky_relu", {"alpha": 0.1})``), or just one of them. The derivatives come from backprop through one
     ``Value``, so the picture also shows what the engine computes: note where the slope is
     near 0 (saturation: sigmoid and tanh for large |x|, ReLU for x < 0).
     """
+    if isinstance(activations, str) or (isinstance(activations, tuple) and len(activations) == 2
+                                        and isinstance(activations[1], Mapping)):
+        activations = [activations]  # one activation, not a sequence of them
     specs = [(a, {}) if isinstance(a, str) else (a[0], dict(a[1])) for a in activations]
     if not specs:
         raise ValueError("give at least one activation to plot")
