@@ -218,6 +218,11 @@ class Value:
 
     # ------------------------------------------------------------------ backpropagation
     def _prepare_backward(self) -> list:
+        if self._op and not self._children:
+            raise RuntimeError(
+                f"backward() on a Value computed by {self._op!r} under no_grad: no graph was recorded, so no "
+                "gradient can reach its inputs; compute the loss outside `with no_grad():`"
+            )
         order = topological_order(self)
         # Gradients of intermediate nodes are recomputed on every call; leaves accumulate.
         for node in order:

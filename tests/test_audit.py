@@ -131,3 +131,35 @@ def test_backward_steps_function_has_type_hints():
 
     hints = typing.get_type_hints(autograd.backward_steps)
     assert "root" in hints and "return" in hints
+
+
+def test_value_backward_of_a_result_made_under_no_grad_is_refused_like_tensor():
+    """A loss computed inside ``no_grad`` recorded no graph: backward must say so, not leave every grad at 0."""
+    import autograd
+
+    w = Value(2.0)
+    with autograd.no_grad():
+        loss = (w * 3.0).tanh()
+    with pytest.raises(RuntimeError, match=r"no_grad"):
+        loss.backward()
+    with pytest.raises(RuntimeError, match=r"no_grad"):
+        list(loss.backward_steps())
+    W = Tensor(np.ones(2), requires_grad=True)
+    with autograd.no_grad():
+        tensor_loss = (W * 3.0).sum()
+    with pytest.raises(RuntimeError):
+        tensor_loss.backward()
+
+
+def test_value_backward_on_a_leaf_and_on_a_constant_inside_a_graph_still_work():
+    import autograd
+
+    a = Value(2.0)
+    a.backward()
+    assert a.grad == 1.0
+    with autograd.no_grad():
+        c = a * 3.0  # a constant from here on
+    b = Value(0.5)
+    out = b * c
+    out.backward()
+    assert b.grad == 6.0 and c.grad == 0.5
