@@ -163,3 +163,27 @@ def test_value_backward_on_a_leaf_and_on_a_constant_inside_a_graph_still_work():
     out = b * c
     out.backward()
     assert b.grad == 6.0 and c.grad == 0.5
+
+
+# ---------------------------------------------------------------------- nn.fit (nn/train.py)
+@pytest.mark.xfail(
+    strict=True,
+    reason="nn/train.py fit weights each batch's loss by its size (loss * len(yb) / N), which assumes "
+    "reduction='mean': with reduction='sum' the epoch's train_loss is a batch-size multiple of the mean "
+    "(7.19 here), while val_loss is the sum over the set (28.74), so the curves do not compare like with like",
+)
+def test_fit_train_and_validation_loss_agree_for_a_sum_reduction():
+    """On the same data, with weights that barely move, the recorded training and validation losses agree."""
+    X, y = nn.data.make_moons(40, seed=0)
+    model = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    history = nn.fit(model, nn.MSELoss(reduction="sum"), nn.SGD(model.parameters(), lr=1e-12), (X, y),
+                     epochs=1, batch_size=10, validation=(X, y), progress=False, shuffle=False)
+    assert history.train_loss[0] == pytest.approx(history.val_loss[0], rel=1e-6)
+
+
+def test_fit_train_and_validation_loss_agree_for_a_mean_reduction():
+    X, y = nn.data.make_moons(40, seed=0)
+    model = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    history = nn.fit(model, nn.MSELoss(), nn.SGD(model.parameters(), lr=1e-12), (X, y),
+                     epochs=1, batch_size=10, validation=(X, y), progress=False, shuffle=False)
+    assert history.train_loss[0] == pytest.approx(history.val_loss[0], rel=1e-6)
