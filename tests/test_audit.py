@@ -187,3 +187,20 @@ def test_fit_train_and_validation_loss_agree_for_a_mean_reduction():
     history = nn.fit(model, nn.MSELoss(), nn.SGD(model.parameters(), lr=1e-12), (X, y),
                      epochs=1, batch_size=10, validation=(X, y), progress=False, shuffle=False)
     assert history.train_loss[0] == pytest.approx(history.val_loss[0], rel=1e-6)
+
+
+# ---------------------------------------------------------------------- nn.data
+@pytest.mark.parametrize("cell", ["nan", "NaN", "inf", "-Infinity"])
+def test_load_csv_refuses_a_non_finite_feature_naming_line_and_column(tmp_path, cell):
+    """A "NaN" cell is a missing value: it must be refused like an empty cell, not read as a float NaN."""
+    path = tmp_path / "data.csv"
+    path.write_text(f"a,b,label\n1.0,2.0,0\n3.0,{cell},1\n")
+    with pytest.raises(ValueError, match=r"line 3, column 'b'.*not a finite number"):
+        nn.data.load_csv(path)
+
+
+def test_load_csv_refuses_a_non_finite_numeric_target(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("1.0,2.0,0.5\n3.0,4.0,nan\n")
+    with pytest.raises(ValueError, match=r"line 2.*target.*not a finite number"):
+        nn.data.load_csv(path, target_type="number")

@@ -279,7 +279,7 @@ def load_csv(
 
     Returns ``(X, y)`` with ``X`` float64 (examples × features), or with ``return_names``
     ``(X, y, feature_names, class_names)`` (``class_names`` is None for numeric targets).
-    Empty lines are skipped; a ragged row, an empty cell or a feature that is not a number
+    Empty lines are skipped; a ragged row, an empty cell or a feature that is not a finite number
     raises ``ValueError`` naming its line and column.
     """
     if target_type not in ("auto", "class", "number"):
@@ -329,6 +329,10 @@ def load_csv(
                 features[r, c] = float(cell)
             except ValueError:
                 raise ValueError(f"{path}, line {line}, column {column_names[i]!r}: {cell!r} is not a number") from None
+            if not math.isfinite(features[r, c]):
+                raise ValueError(
+                    f"{path}, line {line}, column {column_names[i]!r}: {cell!r} is not a finite number (missing value?)"
+                )
         target = row[target_index].strip()
         if not target:
             raise ValueError(f"{path}, line {line}: the target cell is empty")
@@ -341,6 +345,9 @@ def load_csv(
         raise ValueError(f"{path}: target_type='number' but the target {bad!r} is not a number")
     if target_type == "number" or (target_type == "auto" and numeric):
         y = np.array([float(t) for t in targets])
+        if not np.all(np.isfinite(y)):
+            r = int(np.flatnonzero(~np.isfinite(y))[0])
+            raise ValueError(f"{path}, line {data_rows[r][0]}: the target {targets[r]!r} is not a finite number")
         if target_type == "auto" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
             y = y.astype(np.int64)
     else:
