@@ -49,6 +49,7 @@ zero, shapes that do not broadcast (both shapes named). Overflow gives inf, as i
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
@@ -98,9 +99,9 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
 def _reduced_count(shape: tuple, axis: Any) -> int:
     """How many elements each output of a reduction over ``axis`` combines."""
     if axis is None:
-        return int(np.prod(shape))
+        return math.prod(shape)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
-    return int(np.prod([shape[a] for a in axes]))
+    return math.prod(shape[a] for a in axes)
 
 
 def _refuse_empty_reduction(x: np.ndarray, axis: Any, op: str) -> None:
@@ -480,7 +481,7 @@ class Tensor:
         axis = _normalise_axis(axis)
         _refuse_empty_reduction(x, axis, "mean")
         out = x.mean(axis=axis, keepdims=keepdims)
-        count = x.size // max(np.size(out), 1) if x.size else 1
+        count = x.size // max(out.size, 1) if x.size else 1
         return _result(out, (self,), "mean", (
             lambda g: np.broadcast_to(_expand(g, axis, keepdims) / count, x.shape),  # d(Σx/n)/dx_i = 1/n
         ))

@@ -386,13 +386,13 @@ class Adam(Optimizer):
         else:
             second_moment = exp_avg_sq
 
-        bias_correction1 = 1.0 - beta1**step
-        bias_correction2 = 1.0 - beta2**step
+        # lr/(1 - β1ᵗ) · m / (√v/√(1 - β2ᵗ) + eps) with √(1 - β2ᵗ) moved out of the division, as the
+        # Adam paper arranges it: lr·√(1 - β2ᵗ)/(1 - β1ᵗ) · m / (√v + eps·√(1 - β2ᵗ)), one pass fewer.
+        root_bias_correction2 = math.sqrt(1.0 - beta2**step)
         denominator = np.sqrt(second_moment, out=scratch)
-        denominator /= math.sqrt(bias_correction2)
-        denominator += self.eps
-        step_direction = np.divide(exp_avg, denominator, out=scratch)  # m / (√v̂ + eps)
-        step_direction *= self.lr / bias_correction1
+        denominator += self.eps * root_bias_correction2
+        step_direction = np.divide(exp_avg, denominator, out=scratch)  # m / (√v + eps·√(1 - β2ᵗ))
+        step_direction *= self.lr * root_bias_correction2 / (1.0 - beta1**step)
         data -= step_direction
 
 

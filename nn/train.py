@@ -306,17 +306,31 @@ def _diverged(epoch: int, step: int, loss: float, bad_layers: list[str], history
 
 
 def _group_norms(groups: OrderedDict[str, list]) -> dict[str, float]:
-    """The L2 norm of each layer's gradient (None counts as 0)."""
+    """The L2 norm of each layer's gradient (None counts as 0): the hypotenuse of its parameters' norms."""
     norms = {}
     with np.errstate(over="ignore", invalid="ignore"):  # huge grads give inf norms, reported by fit itself
         for name, params in groups.items():
             parts = []
             for p in params:
                 grad = p.grad
-                if grad is not None:
-                    parts.append(_l2_norm_quiet(grad) if isinstance(grad, np.ndarray) else abs(grad))
+                if grad is None:
+                    continue
+                if isinstance(grad, np.ndarray):
+                    flat = grad.reshape(-1)
+                    squared = float(flat @ flat)  # the usual case in one BLAS call; overflow or NaN: rescale
+                    parts.append(math.sqrt(squared) if math.isfinite(squared) else _l2_norm_quiet(grad))
+                else:
+                    parts.append(abs(grad))
             norms[name] = math.hypot(*parts)
     return norms
+
+
+def _batch_accuracy(outputs: Any, targets: np.ndarray, threshold: float) -> float:
+    """``accuracy`` of one training batch; integer labels against several outputs take a shorter path."""
+    out = _outputs_as_array(outputs)
+    if out.ndim == 2 and out.shape[1] > 1 and targets.ndim == 1 and targets.dtype.kind in "iu":
+        return np.count_nonzero(out.argmax(axis=1) == targets) / len(targets)  # the number accuracy() gives
+    return accuracy(out, targets, threshold)
 
 
 def _add_penalty_gradients(weights: list, l1: float, l2: float) -> float:
@@ -513,7 +527,7 @@ def fit(
             loss_sum += loss_value * len(yb)
             seen += len(yb)
             if labels:
-                correct_sum += accuracy(_outputs_as_array(record["outputs"]), yb, threshold) * len(yb)
+                correct_sum += _batch_accuracy(record["outputs"], yb, threshold) * len(yb)
         history.train_loss.append(loss_sum / seen)
         if labels:
             history.train_accuracy.append(correct_sum / seen)
