@@ -165,7 +165,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
     if axes:
-        grad = np.asarray(grad.sum(axis=axes))  # summing to 0-d gives a NumPy scalar: keep an array
+        grad = np.asarray(np.add.reduce(grad, axis=axes))  # a sum (a 0-d one is a NumPy scalar: keep an array)
     return grad if grad.shape == shape else grad.reshape(shape)
 
 
@@ -472,7 +472,7 @@ class Tensor:
         x = self.data
         axis = _normalise_axis(axis)
         return _result(x.sum(axis=axis, keepdims=keepdims), (self,), "sum", (
-            lambda g: np.broadcast_to(_expand(g, axis, keepdims), x.shape),  # d(Σx)/dx_i = 1
+            lambda g: np.full(x.shape, _expand(g, axis, keepdims)),  # d(Σx)/dx_i = 1
         ))
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
@@ -483,7 +483,7 @@ class Tensor:
         out = x.mean(axis=axis, keepdims=keepdims)
         count = x.size // max(out.size, 1) if x.size else 1
         return _result(out, (self,), "mean", (
-            lambda g: np.broadcast_to(_expand(g, axis, keepdims) / count, x.shape),  # d(Σx/n)/dx_i = 1/n
+            lambda g: np.full(x.shape, _expand(g, axis, keepdims) / count),  # d(Σx/n)/dx_i = 1/n
         ))
 
     def max(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
