@@ -4,6 +4,11 @@ Both get the same float32 data (pixels / 16), the same split and the same settin
 layer of 64 ReLUs, Adam with learning rate 1e-3, L2 penalty 1e-4, minibatches of 200, 50 epochs
 (no early stop). Reported: the time of ``fit`` and the accuracy on the held-out quarter, both
 over the same seeds for the two libraries.
+
+One seed's test accuracy moves by about ±0.7 points from seed to seed (a few of the 449 test
+digits), so the accuracy is averaged over 100 paired seeds: the standard error of the mean
+paired difference is then about 0.08 points. Over 10 seeds it was 0.35, larger than any
+difference this case is meant to show.
 """
 
 from __future__ import annotations
@@ -39,32 +44,32 @@ def _digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return X[train], y[train], X[test], y[test]
 
 
-def _trainer(make_classifier: Callable, epochs: int, data: tuple) -> tuple[Callable[[], None], list[float]]:
-    """A function that fits a fresh classifier, and the list of test accuracies it appends to.
+def _trainer(make_classifier: Callable, epochs: int, data: tuple) -> tuple[Callable[[], None], list[int]]:
+    """A function that fits a fresh classifier, and the list it appends each run's correct test digits to.
 
     Call ``k`` uses ``random_state=k``: paired repeats give both libraries the same seeds, and
     the accuracy is averaged over seeds rather than read from one lucky or unlucky run.
     """
     X_train, y_train, X_test, y_test = data
-    accuracies: list[float] = []
+    correct: list[int] = []
 
     def fit() -> None:
         classifier = make_classifier(
-            max_iter=epochs, n_iter_no_change=epochs + 1, random_state=len(accuracies), **SETTINGS
+            max_iter=epochs, n_iter_no_change=epochs + 1, random_state=len(correct), **SETTINGS
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # scikit-learn warns that 50 epochs did not converge
             classifier.fit(X_train, y_train)
-        accuracies.append(float(np.mean(classifier.predict(X_test) == y_test)))
+        correct.append(int(np.sum(classifier.predict(X_test) == y_test)))
 
-    return fit, accuracies
+    return fit, correct
 
 
 def digits(quick: bool = False) -> list[Row]:
     """Time ``fit`` for 50 epochs and score on the test quarter, ours against ``sklearn.neural_network``."""
     from nn.estimators import MLPClassifier
 
-    epochs, repeats = (2, 1) if quick else (50, 10)
+    epochs, repeats = (2, 1) if quick else (50, 100)
     case = f"5 digits 64-64-10, Adam, {epochs} epochs"
     try:
         from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
@@ -77,9 +82,15 @@ def digits(quick: bool = False) -> list[Row]:
     their_fit, theirs = _trainer(SklearnMLPClassifier, epochs, data)
     timings = time_paired({"ours": our_fit, "scikit-learn": their_fit}, repeats, warmup=0)
     time_ratio = timings.ratio("ours", "scikit-learn")
-    our_accuracy, their_accuracy = float(np.mean(ours)), float(np.mean(theirs))
-    accuracy_ratio = our_accuracy / their_accuracy
     held_out = len(data[3])
+    our_accuracy, their_accuracy = sum(ours) / (held_out * len(ours)), sum(theirs) / (held_out * len(theirs))
+    accuracy_ratio = sum(ours) / sum(theirs)  # whole digits: equal totals give exactly 1
+    differences = 100 * (np.array(ours) - np.array(theirs)) / held_out  # paired, in points
+    if len(differences) > 1:
+        standard_error = float(np.std(differences, ddof=1) / np.sqrt(len(differences)))
+        spread = f" ± {standard_error:.2f} points (one standard error)"
+    else:
+        spread = " points (one seed)"
     return [
         Row(
             f"{case}: fit time",
@@ -99,9 +110,10 @@ def digits(quick: bool = False) -> list[Row]:
             target="≥ 1.0× scikit-learn",
             met=accuracy_ratio >= 1.0,
             check=(
-                f"better than chance (10%) for every seed; spread over seeds: ours {100 * np.std(ours):.1f}, "
-                f"scikit-learn {100 * np.std(theirs):.1f} points"
+                f"paired difference {np.mean(differences):+.2f}{spread}; "
+                f"spread over seeds: ours {100 * np.std(ours) / held_out:.1f}, scikit-learn "
+                f"{100 * np.std(theirs) / held_out:.1f} points; better than chance (10%) for every seed"
             ),
-            passed=min(ours) > 0.1,
+            passed=min(ours) > 0.1 * held_out,
         ),
     ]
