@@ -194,6 +194,26 @@ def test_early_stopping_restores_the_best_weights():
     assert evaluate(model, "bce_with_logits", (X_val, y_val))[0] == pytest.approx(best, rel=1e-12)
 
 
+def test_penalty_per_example_divides_by_each_batch_size():
+    """Batches of 3 then 2: the same steps as l1/3, l2/3 on the first batch and l1/2, l2/2 on the second."""
+    X, y = make_plane(5, seed=0)
+    per_example = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    by_hand = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    fit(per_example, "mse", nn.SGD(per_example.parameters(), lr=0.1), (X, y.reshape(-1, 1)), epochs=1,
+        batch_size=3, shuffle=False, l1=0.03, l2=0.6, penalty_per_example=True, progress=False)
+    optimizer = nn.SGD(by_hand.parameters(), lr=0.1)
+    for rows in (slice(0, 3), slice(3, 5)):
+        n = len(X[rows])
+        fit(by_hand, "mse", optimizer, (X[rows], y[rows].reshape(-1, 1)), epochs=1, batch_size=None,
+            l1=0.03 / n, l2=0.6 / n, progress=False)
+    for a, b in zip(per_example.parameters(), by_hand.parameters()):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-12, atol=1e-15)  # l1·(1/n) and l1/n round apart
+    unscaled = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    fit(unscaled, "mse", nn.SGD(unscaled.parameters(), lr=0.1), (X, y.reshape(-1, 1)), epochs=1,
+        batch_size=3, shuffle=False, l1=0.03, l2=0.6, progress=False)
+    assert not np.array_equal(unscaled.parameters()[0].data, per_example.parameters()[0].data)
+
+
 def test_l1_penalty_makes_weights_sparse():
     """Least squares gives the noise features small weights; the L1 penalty drives them to about 0."""
     rng = np.random.default_rng(0)
