@@ -17,9 +17,10 @@ the squared error for regression); the L2 penalty ``alpha/2 · Σw²`` on the we
 the size of each batch (the last, smaller batch of an epoch included); ``batch_size="auto"`` =
 min(200, n), a new shuffle every epoch and a last batch with the remainder; Adam as scikit-learn
 writes it (``eps`` added to √v before the bias correction, see ``ScikitLearnAdam``) and its
-SGD settings; ``warm_start``; and stopping when the training loss has not improved by ``tol``
-for ``n_iter_no_change`` epochs. Given the same starting weights and no shuffling, both take the
-same steps (``tests/test_estimators.py`` checks the weights after several epochs).
+SGD settings; ``warm_start``; and stopping once the training loss has failed to improve on its
+best by ``tol`` for more than ``n_iter_no_change`` epochs running. Given the same starting
+weights and no shuffling, both take the same steps (``tests/test_estimators.py`` checks the
+weights after several epochs).
 
 What differs: the random numbers (a ``np.random.Generator`` here, so weights and batch orders are
 other draws of the same distributions); ``random_state=None`` means the library's fixed default
@@ -217,7 +218,7 @@ class _BaseMLP:
         best = {"loss": math.inf, "waited": 0}
 
         def stop_when_flat(epoch: int, history: History) -> bool:
-            """scikit-learn's rule: stop after n_iter_no_change epochs without the loss improving by tol."""
+            """scikit-learn's rule: stop once more than n_iter_no_change epochs running failed to improve by tol."""
             if self.early_stopping:
                 return False  # fit's early stopping watches the validation loss instead
             loss = history.train_loss[-1]
@@ -226,7 +227,7 @@ class _BaseMLP:
             else:
                 best["waited"] = 0
             best["loss"] = min(best["loss"], loss)
-            return best["waited"] >= self.n_iter_no_change
+            return best["waited"] > self.n_iter_no_change
 
         # One BLAS thread is faster for small products (and does not stall on a busy machine).
         largest_product = batch * max(a * b for a, b in zip(widths, widths[1:]))

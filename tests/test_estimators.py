@@ -145,7 +145,7 @@ def test_binary_classifier_with_string_labels_and_solvers():
 
 
 def test_training_stops_when_the_loss_stops_improving():
-    """scikit-learn's rule: stop once the loss has failed to beat the best so far by tol for n epochs running."""
+    """scikit-learn's rule: stop once the loss has failed to beat its best by tol for more than n epochs running."""
     X, y = make_moons(100, noise=0.1, seed=0)
     clf = MLPClassifier((8,), learning_rate_init=0.05, tol=1e-2, n_iter_no_change=3, max_iter=500, random_state=0)
     clf.fit(X, y)
@@ -154,7 +154,7 @@ def test_training_stops_when_the_loss_stops_improving():
     for epoch, loss in enumerate(clf.loss_curve_, start=1):
         waited = waited + 1 if loss > best - 1e-2 else 0
         best = min(best, loss)
-        if waited >= 3:
+        if waited > 3:  # scikit-learn: _no_improvement_count > n_iter_no_change
             stopped_at = epoch
             break
     assert stopped_at == clf.n_iter_
