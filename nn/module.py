@@ -12,7 +12,7 @@ set, so a model needs no registration code::
         def forward(self, x):
             return self.w * x + self.b
 
-Every ``Value`` or ``Tensor`` stored on a module (directly, or inside a list or tuple) counts as a
+Every ``Value`` or ``Tensor`` stored on a module (directly, or inside a list, tuple or dict) counts as a
 parameter, and every ``Module`` stored there as a sub-module; so keep intermediate results in
 local variables, not on ``self``.
 
@@ -81,12 +81,18 @@ class Module:
 
     # ------------------------------------------------------------------ walking the model
     def _named_members(self) -> Iterator[tuple[str, Any]]:
-        """The attributes that hold parameters or modules, lists and tuples opened up (``layers.0``)."""
+        """The attributes that hold parameters or modules; lists, tuples and dicts opened up (``layers.0``)."""
         for name, attribute in vars(self).items():
             if isinstance(attribute, (list, tuple)):
-                for index, item in enumerate(attribute):
+                items = enumerate(attribute)
+            elif isinstance(attribute, dict):
+                items = attribute.items()
+            else:
+                items = None
+            if items is not None:
+                for key, item in items:
                     if _is_parameter(item) or isinstance(item, Module):
-                        yield f"{name}.{index}", item
+                        yield f"{name}.{key}", item
             elif _is_parameter(attribute) or isinstance(attribute, Module):
                 yield name, attribute
 

@@ -293,3 +293,21 @@ def test_scalar_mlp_2_16_16_1_reaches_full_accuracy_on_moons_and_the_tensor_twin
     tensor_scores = tensor(Tensor(X)).data[:, 0]
     np.testing.assert_allclose(scalar_scores, tensor_scores, rtol=0, atol=1e-9)
     np.testing.assert_allclose(scalar_losses, tensor_losses, rtol=1e-10, atol=1e-12)
+
+
+def test_parameters_and_modules_kept_in_a_dict_are_found_and_saved(tmp_path):
+    from autograd import Value
+
+    class Heads(nn.Module):
+        def __init__(self):
+            self.heads = {"left": nn.Linear(2, 1, rng=0), "right": nn.Linear(2, 1, rng=1)}
+            self.scale = {"s": Value(2.0)}
+
+    model = Heads()
+    names = [name for name, _ in model.named_parameters()]
+    assert names == ["heads.left.weight", "heads.left.bias", "heads.right.weight", "heads.right.bias", "scale.s"]
+    model.save(tmp_path / "heads.npz")
+    other = Heads()
+    other.scale["s"].data = 5.0
+    other.load(tmp_path / "heads.npz")
+    assert other.scale["s"].data == 2.0
