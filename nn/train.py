@@ -218,10 +218,20 @@ def predict(model: Callable, X: Any, batch_size: int | None = None) -> np.ndarra
     The model is put in evaluation mode (Dropout off) while predicting and restored afterwards.
     """
     X = np.asarray(X)
-    params = list(model.parameters()) if callable(getattr(model, "parameters", None)) else []
-    tensor_engine = _is_tensor_model(params) if params else True
+    tensor_engine, dtype = _engine_of(model)
     if tensor_engine:
-        X = X.astype(_parameter_dtype(params), copy=False)
+        X = X.astype(dtype, copy=False)
+    return _predict(model, X, tensor_engine, batch_size)
+
+
+def _engine_of(model: Callable) -> tuple[bool, np.dtype]:
+    """Whether ``model`` runs on the tensor engine, and its parameters' dtype (a walk over its modules)."""
+    params = list(model.parameters()) if callable(getattr(model, "parameters", None)) else []
+    return (_is_tensor_model(params) if params else True), _parameter_dtype(params)
+
+
+def _predict(model: Callable, X: np.ndarray, tensor_engine: bool, batch_size: int | None = None) -> np.ndarray:
+    """``predict`` for inputs already in the parameters' dtype (``fit`` validates every epoch without the walk)."""
     was_training = getattr(model, "training", None)
     if was_training is not None:
         model.eval()
@@ -469,6 +479,11 @@ def fit(
         X_val, y_val = _as_arrays(validation, "validation")
         if tensor_engine:
             X_val = X_val.astype(dtype, copy=False)
+        # What evaluate() would work out every epoch, worked out once.
+        val_tensor_engine, val_dtype = _engine_of(model)
+        if val_tensor_engine:
+            X_val = X_val.astype(val_dtype, copy=False)
+        val_labels = _looks_like_labels(y_val)
 
     labels = _looks_like_labels(np.asarray(y_all))
     threshold = _threshold_for(loss_fn)
@@ -534,7 +549,10 @@ def fit(
         history.lr.append(optimizer.lr)
 
     def validate(epoch: int, summary: dict[str, float]) -> None:
-        val_loss, val_accuracy = evaluate(model, loss_fn, (X_val, y_val))
+        outputs = _predict(model, X_val, val_tensor_engine)  # the numbers evaluate(model, loss_fn, validation) gives
+        with no_grad():
+            val_loss = float(loss_fn(Tensor(outputs), y_val).item())
+        val_accuracy = accuracy(outputs, y_val, threshold) if val_labels else None
         history.val_loss.append(val_loss)
         summary["val_loss"] = val_loss
         if val_accuracy is not None:
