@@ -445,6 +445,7 @@ def fit(
     curves compare like with like.
     """
     loss_fn = _resolve_loss(loss_fn)
+    summed_loss = getattr(loss_fn, "reduction", "mean") == "sum"  # the epoch loss is then a sum too, like val_loss
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an nn.optim optimiser, got {type(optimizer).__name__}")
     _check_positive_int("epochs", epochs)
@@ -539,11 +540,12 @@ def fit(
                     clip_grad_norm_(params, clip_grad_norm)
                 optimizer.step()
             history.step_loss.append(loss_value)
-            loss_sum += loss_value * len(yb)
+            # A mean over the batch counts once per example; a sum already adds the examples up.
+            loss_sum += loss_value if summed_loss else loss_value * len(yb)
             seen += len(yb)
             if labels:
                 correct_sum += _batch_accuracy(record["outputs"], yb, threshold) * len(yb)
-        history.train_loss.append(loss_sum / seen)
+        history.train_loss.append(loss_sum if summed_loss else loss_sum / seen)
         if labels:
             history.train_accuracy.append(correct_sum / seen)
         history.lr.append(optimizer.lr)

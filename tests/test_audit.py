@@ -166,12 +166,6 @@ def test_value_backward_on_a_leaf_and_on_a_constant_inside_a_graph_still_work():
 
 
 # ---------------------------------------------------------------------- nn.fit (nn/train.py)
-@pytest.mark.xfail(
-    strict=True,
-    reason="nn/train.py fit weights each batch's loss by its size (loss * len(yb) / N), which assumes "
-    "reduction='mean': with reduction='sum' the epoch's train_loss is a batch-size multiple of the mean "
-    "(7.19 here), while val_loss is the sum over the set (28.74), so the curves do not compare like with like",
-)
 def test_fit_train_and_validation_loss_agree_for_a_sum_reduction():
     """On the same data, with weights that barely move, the recorded training and validation losses agree."""
     X, y = nn.data.make_moons(40, seed=0)
