@@ -156,9 +156,12 @@ class Optimizer:
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    #: The attributes that hold this optimiser's settings, shown by ``repr`` and saved by ``state_dict``.
+    hyperparameter_names: tuple[str, ...] = ("lr",)
+
     def hyperparameters(self) -> dict[str, Any]:
         """The settings of this optimiser (learning rate included), by name."""
-        return {"lr": self.lr}
+        return {name: getattr(self, name) for name in self.hyperparameter_names}
 
     def state_dict(self) -> dict[str, Any]:
         """A copy of the hyperparameters and the per-parameter state, for checkpoints."""
@@ -205,6 +208,8 @@ class SGD(Optimizer):
         w ← w - lr·(g + momentum·b)           (Nesterov)
     """
 
+    hyperparameter_names = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -221,15 +226,6 @@ class SGD(Optimizer):
         if nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("nesterov momentum needs momentum > 0 and dampening = 0")
         self.nesterov = bool(nesterov)
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "momentum": self.momentum,
-            "dampening": self.dampening,
-            "weight_decay": self.weight_decay,
-            "nesterov": self.nesterov,
-        }
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         if self.weight_decay:
@@ -255,6 +251,8 @@ class RMSprop(Optimizer):
     and ``momentum`` keeps a buffer ``b ← momentum·b + g / (√s + eps)`` and steps by ``lr·b``.
     """
 
+    hyperparameter_names = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -271,16 +269,6 @@ class RMSprop(Optimizer):
         self.weight_decay = _check_non_negative("weight_decay", weight_decay)
         self.momentum = _check_non_negative("momentum", momentum)
         self.centered = bool(centered)
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "alpha": self.alpha,
-            "eps": self.eps,
-            "weight_decay": self.weight_decay,
-            "momentum": self.momentum,
-            "centered": self.centered,
-        }
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         if not state:
@@ -328,6 +316,8 @@ class Adam(Optimizer):
 
     _decoupled_weight_decay = False
 
+    hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "amsgrad")
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -344,15 +334,6 @@ class Adam(Optimizer):
         self.eps = _check_non_negative("eps", eps)
         self.weight_decay = _check_non_negative("weight_decay", weight_decay)
         self.amsgrad = bool(amsgrad)
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "betas": self.betas,
-            "eps": self.eps,
-            "weight_decay": self.weight_decay,
-            "amsgrad": self.amsgrad,
-        }
 
     def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
         beta1, beta2 = self.betas
@@ -434,6 +415,10 @@ class LBFGS(Optimizer):
     give the same iterates.
     """
 
+    hyperparameter_names = (
+        "lr", "max_iter", "max_eval", "tolerance_grad", "tolerance_change", "history_size", "line_search_fn",
+    )
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -463,17 +448,6 @@ class LBFGS(Optimizer):
         self.history_size = history_size
         self.line_search_fn = line_search_fn
         self.state = {"global": {"func_evals": 0, "n_iter": 0}}
-
-    def hyperparameters(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "max_iter": self.max_iter,
-            "max_eval": self.max_eval,
-            "tolerance_grad": self.tolerance_grad,
-            "tolerance_change": self.tolerance_change,
-            "history_size": self.history_size,
-            "line_search_fn": self.line_search_fn,
-        }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         for name, value in state_dict["hyperparameters"].items():
