@@ -8,7 +8,7 @@ from typing import Any
 
 from . import functional
 from .functional import cross_entropy, linear, log_softmax, logsumexp, max, softmax  # noqa: A004 - mirrors torch.max
-from .gradcheck import GradcheckError, gradcheck, numerical_grads
+from .gradcheck import GradcheckError, InputCheck, compare_grads, gradcheck, numerical_grads
 from .graph import BackwardStep, topological_order
 from .mode import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .tensor import Tensor, concatenate, stack, where
@@ -18,9 +18,11 @@ __all__ = [
     "AnomalyError",
     "BackwardStep",
     "GradcheckError",
+    "InputCheck",
     "Tensor",
     "Value",
     "backward_steps",
+    "compare_grads",
     "concatenate",
     "cross_entropy",
     "detect_anomaly",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,53 @@ def _output_number(out: Any) -> float:
     return float(out.data.reshape(()) if _is_tensor(out) else out.data)
 
 
+@dataclass(frozen=True)
+class InputCheck:
+    """One input's check: backprop's grad, the finite-difference estimate, and whether they agree.
+
+    ``worst_error`` is the absolute error at the element furthest outside the tolerance.
+    """
+
+    analytic: np.ndarray
+    numeric: np.ndarray
+    worst_error: float
+    worst_index: int
+    ok: bool
+
+
+def compare_grads(
+    f: Callable[..., Any],
+    inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> tuple[Any, list[InputCheck]]:
+    """Run ``f(*inputs)``, backprop, and compare each input's grad with central differences.
+
+    Returns the output (its graph holds the grads) and one ``InputCheck`` per input. An input
+    agrees when its grad is finite and ``|analytic - numeric| <= atol + rtol * |numeric|`` for
+    every element. A non-scalar Tensor output is reduced by a fixed random weighted sum.
+    """
+    xs = _as_list(inputs)
+    weights: dict = {}
+    for x in xs:
+        x.grad = None if _is_tensor(x) else 0.0
+    out = _scalar_output(f(*xs), weights)
+    out.backward()
+    numerics = numerical_grads(f, xs, eps, _weights=weights)
+    checks = []
+    for x, numeric in zip(xs, numerics):
+        analytic = np.zeros(np.shape(x.data)) if x.grad is None else np.array(x.grad, dtype=np.float64)
+        numeric = np.asarray(numeric, dtype=np.float64)
+        error = np.abs(analytic - numeric)
+        allowed = atol + rtol * np.abs(numeric)
+        worst = int(np.argmax(error - allowed)) if error.size else 0
+        ok = bool(np.all(error <= allowed)) and bool(np.all(np.isfinite(analytic)))
+        worst_error = float(error.reshape(-1)[worst]) if error.size else 0.0
+        checks.append(InputCheck(analytic, numeric, worst_error, worst, ok))
+    return out, checks
+
+
 def gradcheck(
     f: Callable[..., Any],
     inputs: Any,
@@ -59,28 +107,16 @@ def gradcheck(
         if not (_is_tensor(x) or isinstance(getattr(x, "data", None), float)):
             raise TypeError(f"gradcheck inputs must be Values or Tensors, input {i} is {type(x).__name__}")
 
-    weights: dict = {}
-    for x in xs:
-        x.grad = None if _is_tensor(x) else 0.0
-    out = _scalar_output(f(*xs), weights)
-    out.backward()
-    analytic = [np.zeros(np.shape(x.data)) if x.grad is None else np.array(x.grad, dtype=np.float64) for x in xs]
-
-    numerics = numerical_grads(f, xs, eps, _weights=weights)
+    _, checks = compare_grads(f, xs, eps, atol, rtol)
     report = []
-    failed = False
-    for i in range(len(xs)):
-        numeric = np.asarray(numerics[i], dtype=np.float64)
-        error = np.abs(analytic[i] - numeric)
-        allowed = atol + rtol * np.abs(numeric)
-        worst = int(np.argmax(error - allowed)) if error.size else 0
-        ok = bool(np.all(error <= allowed)) and bool(np.all(np.isfinite(analytic[i])))
-        failed |= not ok
-        if error.size:
-            a, n, e = analytic[i].reshape(-1)[worst], numeric.reshape(-1)[worst], error.reshape(-1)[worst]
-            verdict = "" if ok else "  <-- FAIL"
-            report.append(f"input {i}: worst abs error {e:.3g} (analytic {a:.10g}, numeric {n:.10g}){verdict}")
-    if failed:
+    for i, check in enumerate(checks):
+        if check.analytic.size:
+            a = check.analytic.reshape(-1)[check.worst_index]
+            n = check.numeric.reshape(-1)[check.worst_index]
+            verdict = "" if check.ok else "  <-- FAIL"
+            error = check.worst_error
+            report.append(f"input {i}: worst abs error {error:.3g} (analytic {a:.10g}, numeric {n:.10g}){verdict}")
+    if not all(check.ok for check in checks):
         raise GradcheckError("gradient check failed:\n" + "\n".join(report))
     return True
 
