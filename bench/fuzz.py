@@ -3,7 +3,7 @@
     python bench/fuzz.py                     # 3 minutes
     python bench/fuzz.py --minutes 10 --seed 1
 
-The inputs and the checks are those of ``tests/test_fuzz.py``: the parser gets random text,
+The inputs and the checks are those of ``tests/cli/test_fuzz.py``: the parser gets random text,
 token soup, valid formulas, mutated formulas and texts past the length and depth limits; the
 loader gets random bytes, damaged saved files, archives built from right and wrong names, shapes
 and dtypes (pickled objects and headers claiming huge arrays included) and single ``.npy`` files.
@@ -30,8 +30,8 @@ ROUND_SIZE = 200
 
 
 def load_fuzz_tests() -> ModuleType:
-    """Import ``tests/test_fuzz.py`` by path (``tests`` is not a package)."""
-    path = ROOT / "tests" / "test_fuzz.py"
+    """Import ``tests/cli/test_fuzz.py`` by path (``tests`` is not a package)."""
+    path = ROOT / "tests" / "cli" / "test_fuzz.py"
     spec = importlib.util.spec_from_file_location("test_fuzz", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

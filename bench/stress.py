@@ -3,7 +3,7 @@
     python bench/stress.py                      # 10,000 graphs (about 2 minutes on one core)
     python bench/stress.py --examples 50000 --seed 1
 
-Each graph is drawn by ``tests/test_random_graphs.py`` (random ops, reused nodes, broadcast
+Each graph is drawn by ``tests/autograd/test_random_graphs.py`` (random ops, reused nodes, broadcast
 shapes) and checked there: the ``Value`` engine, the ``Tensor`` engine, central finite
 differences and PyTorch in float64 must give the same output and the same grad for every leaf
 element. Graphs evaluated too close to a kink (relu at 0, a tie in max) or with huge
@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_random_graph_tests() -> ModuleType:
-    """Import ``tests/test_random_graphs.py`` by path (``tests`` is not a package)."""
-    path = ROOT / "tests" / "test_random_graphs.py"
+    """Import ``tests/autograd/test_random_graphs.py`` by path (``tests`` is not a package)."""
+    path = ROOT / "tests" / "autograd" / "test_random_graphs.py"
     spec = importlib.util.spec_from_file_location("test_random_graphs", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there

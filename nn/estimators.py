@@ -19,7 +19,7 @@ min(200, n), a new shuffle every epoch and a last batch with the remainder; Adam
 writes it (``eps`` added to √v before the bias correction, see ``ScikitLearnAdam``) and its
 SGD settings; ``warm_start``; and stopping once the training loss has failed to improve on its
 best by ``tol`` for more than ``n_iter_no_change`` epochs running. Given the same starting
-weights and no shuffling, both take the same steps (``tests/test_estimators.py`` checks the
+weights and no shuffling, both take the same steps (``tests/nn/test_estimators.py`` checks the
 weights after several epochs).
 
 What differs: the random numbers (a ``np.random.Generator`` here, so weights and batch orders are

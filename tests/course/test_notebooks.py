@@ -19,7 +19,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 _spec = importlib.util.spec_from_file_location("notebook_build", NOTEBOOKS / "build.py")
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
@@ -178,7 +178,7 @@ def test_notebook_runs_top_to_bottom(stem):
 
 
 def main(argv: list[str]) -> None:
-    """``python tests/test_notebooks.py OUT [STEM ...]``: run notebooks, print each one's time, save them to OUT."""
+    """``python tests/course/test_notebooks.py OUT [STEM ...]``: run notebooks, print each one's time, save them to OUT."""
     out = Path(argv[0]) if argv else Path("/tmp/notebooks-executed")
     out.mkdir(parents=True, exist_ok=True)
     for stem in argv[1:] or list(build.NOTEBOOKS):

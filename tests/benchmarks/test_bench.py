@@ -13,7 +13,7 @@ import bench
 from bench.report import NOT_INSTALLED, PEERS, Row, markdown_table
 from bench.run import CASES, results_section, select_cases, update_readme
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
