@@ -16,3 +16,46 @@ def torch():
         pytest.skip("PyTorch not installed")
     _torch.set_default_dtype(_torch.float64)
     return _torch
+
+
+def _chromium_paths() -> tuple[str, str] | None:
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    driver = shutil.which("chromedriver")
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Selenium) at a 1,280 × 900 window; skipped when absent unless RETROGRAD_REQUIRE_BROWSER=1.
+
+    ``browser.get_log("browser")`` returns the console messages since the last call; use
+    ``console_errors(browser)`` to fail on JavaScript errors.
+    """
+    required = os.environ.get("RETROGRAD_REQUIRE_BROWSER") == "1"
+    paths = _chromium_paths()
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        paths = None
+    if paths is None:
+        if required:
+            pytest.fail("Chromium, chromedriver and selenium are required here (RETROGRAD_REQUIRE_BROWSER=1)")
+        pytest.skip("Chromium, chromedriver or selenium not installed")
+    options = webdriver.ChromeOptions()
+    options.binary_location = paths[0]
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(paths[1]), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def console_errors(driver) -> list[str]:
+    """The console's error messages since the last call (JavaScript exceptions included)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

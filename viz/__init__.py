@@ -9,6 +9,7 @@ from .checks import draw_gradcheck
 from .clusters import layer_clusters, neuron_clusters
 from .dot_binary import LayoutProgramNotFoundError, LayoutTimeoutError, find_layout_program, use_found_binary
 from .graph import GraphTooLargeError, draw_graph, render, to_dot, to_svg
+from .messages import get_language, message, set_language
 from .plots import draw_mlp, plot_activations, plot_decision_boundary, plot_gradient_norms, plot_training_curves
 from .stepper import BackpropStepper
 
@@ -24,13 +25,16 @@ __all__ = [
     "draw_mlp",
     "draw_gradcheck",
     "find_layout_program",
+    "get_language",
     "layer_clusters",
+    "message",
     "neuron_clusters",
     "plot_activations",
     "plot_decision_boundary",
     "plot_gradient_norms",
     "plot_training_curves",
     "render",
+    "set_language",
     "to_dot",
     "to_svg",
     "use_found_binary",

@@ -178,7 +178,7 @@ def test_notebook_runs_top_to_bottom(stem):
 
 
 def main(argv: list[str]) -> None:
-    """``python tests/course/test_notebooks.py OUT [STEM ...]``: run notebooks, print each one's time, save them to OUT."""
+    """``python tests/course/test_notebooks.py OUT [STEM ...]``: run notebooks, save them to OUT."""
     out = Path(argv[0]) if argv else Path("/tmp/notebooks-executed")
     out.mkdir(parents=True, exist_ok=True)
     for stem in argv[1:] or list(build.NOTEBOOKS):
