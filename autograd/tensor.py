@@ -36,9 +36,9 @@ How it works
 Each op computes its result with NumPy and records, for every input, a *backward rule*: a
 function taking the upstream grad ∂root/∂out to the input's share of ∂root/∂input, the
 vector-Jacobian product (the Jacobian itself is never built), and the same rule in words
-(``_result(out, inputs, op, rules, words)``). ``autograd.backprop`` runs them for both engines. A rule may return its grad in the
-broadcast shape the op worked in; ``backward`` then sums it down to the input's shape in one
-place (``unbroadcast``), so no rule has to know about broadcasting.
+(``_result(out, inputs, op, rules, words)``); ``autograd.backprop`` runs them for both engines.
+A rule may return its grad in the broadcast shape the op worked in; ``backward`` then sums it
+down to the input's shape in one place (``unbroadcast``), so no rule has to know about broadcasting.
 
 Grads are accumulated in place, and only for tensors that need them: when no input requires
 grad (or inside ``no_grad``), an op records nothing.
