@@ -33,7 +33,7 @@ def check_inputs(
     if not callable(f):
         raise TypeError(f"draw_gradcheck: f must be a function of the inputs returning a loss, got {type(f).__name__}")
     for x in inputs:
-        if not (hasattr(x, "_children") and hasattr(x, "grad")):
+        if not (hasattr(x, "children") and hasattr(x, "grad")):
             raise TypeError(f"draw_gradcheck inputs must be Values or Tensors, got {type(x).__name__}")
     out = f(*inputs)
     if np.size(out.data) != 1:

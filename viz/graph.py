@@ -505,10 +505,10 @@ def to_svg(graph: Node | graphviz.Digraph, timeout: float | None = 60.0, **draw_
 
 
 def _check_node(root: Any) -> None:
-    missing = [name for name in ("_children", "_op", "data", "grad") if not hasattr(root, name)]
+    missing = [name for name in ("children", "op", "local_rules", "data", "grad") if not hasattr(root, name)]
     if missing:
         raise TypeError(
-            f"draw_graph needs a Value or Tensor (a node with _children, _op, data and grad); "
+            "draw_graph needs a Value or Tensor (an autograd.Node: children, op, local_rules, data and grad); "
             f"got {type(root).__name__}, which has no {', '.join(missing)}"
         )
 
@@ -516,7 +516,7 @@ def _check_node(root: Any) -> None:
 def _indices_of(order: Sequence[Node], nodes: Node | Sequence[Node] | None) -> set[int]:
     if nodes is None:
         return set()
-    if hasattr(nodes, "_children"):
+    if hasattr(nodes, "children"):
         nodes = [nodes]
     wanted = {id(node) for node in nodes}
     return {i for i, node in enumerate(order) if id(node) in wanted}

@@ -204,8 +204,8 @@ def node_name(node: Any) -> str:
     """A node's name in notation: its label, else its op, else (a constant) its value."""
     if node.label:
         return node.label
-    if node._op:
-        return node._op
+    if node.op:
+        return node.op
     if is_tensor(node):
         return "tensor"
     return short_number(node.data)
@@ -218,7 +218,7 @@ def derivative_text(scene: Scene, parent: int, position: int) -> str | None:
     if position >= len(locals_) or locals_[position] is None:
         return None
     local = locals_[position]
-    child = node._children[position]
+    child = node.children[position]
     index = _index_of(scene, child)
     if isinstance(local, str):
         return local or None
@@ -230,7 +230,7 @@ def contribution_text(scene: Scene, parent: int, position: int, upstream: Any, c
     if contribution is None:
         return None
     node = scene.order[parent]
-    child_name = scene.names[_index_of(scene, node._children[position])]
+    child_name = scene.names[_index_of(scene, node.children[position])]
     if isinstance(contribution, np.ndarray) or isinstance(upstream, np.ndarray):
         return f"{child_name}.{message('grad')} += {value_text(np.asarray(contribution))}"
     local = local_derivatives(node)[position]
@@ -239,15 +239,9 @@ def contribution_text(scene: Scene, parent: int, position: int, upstream: Any, c
 
 
 def local_derivatives(node: Any) -> tuple:
-    """The local derivative of ``node`` with respect to each input: numbers (Value) or rules in words (Tensor)."""
-    stored = getattr(node, "_local_grads", None)
-    if stored is not None:
-        return tuple(stored)
-    if not node._children:
-        return ()
-    from autograd.tensor import describe_rules
-
-    return describe_rules(node)
+    """The local derivative of ``node`` for each input (``autograd.Node.local_rules``): a number for a
+    Value, the rule in words for a Tensor (whose Jacobian is never built)."""
+    return tuple(rule.words if rule.local_grad is None else rule.local_grad for rule in node.local_rules)
 
 
 def _index_of(scene: Scene, node: Any) -> int:
@@ -279,7 +273,7 @@ def _parents_of(order: Sequence[Any]) -> dict[int, list[int]]:
     index = {id(node): i for i, node in enumerate(order)}
     parents: dict[int, list[int]] = {i: [] for i in range(len(order))}
     for i, node in enumerate(order):
-        for child in node._children:
+        for child in node.children:
             parents[index[id(child)]].append(i)
     return parents
 
@@ -314,18 +308,18 @@ def find_neurons(order: Sequence[Any], model: Any = None) -> list[NeuronGroup]:
                 sums.append((s, layer, number, present, activation))
     else:
         for s, node in enumerate(order):
-            if node._op == "w·x+b" and not is_tensor(node):
-                params = [index[id(c)] for c in node._children if not c._children and _PARAMETER_LABEL.match(c.label)]
+            if node.op == "w·x+b" and not is_tensor(node):
+                params = [index[id(c)] for c in node.children if not c.children and _PARAMETER_LABEL.match(c.label)]
                 sums.append((s, 0, 0, params, ""))
     groups = []
     for s, layer, number, params, activation in sums:
         output = s
         above = parents[s]
-        if len(above) == 1 and len(order[above[0]]._children) == 1 and not order[above[0]].label:
+        if len(above) == 1 and len(order[above[0]].children) == 1 and not order[above[0]].label:
             candidate = above[0]
-            if not activation or order[candidate]._op == activation:
+            if not activation or order[candidate].op == activation:
                 output = candidate
-                activation = order[candidate]._op
+                activation = order[candidate].op
         members = _members_between(order, s, set(params), index) | {output}
         groups.append(NeuronGroup(layer, number, members, output, s, params, activation))
     if groups and groups[0].layer == 0:
@@ -339,12 +333,12 @@ def _members_between(order: Sequence[Any], top: int, params: set[int], index: di
     """``top`` and every node below it that depends on one of ``params`` (a neuron's products and sums)."""
     depends = {}
     for i, node in enumerate(order):  # children come first
-        depends[i] = i in params or any(depends[index[id(c)]] for c in node._children)
+        depends[i] = i in params or any(depends[index[id(c)]] for c in node.children)
     members = {top}
     stack = [top]
     while stack:
         i = stack.pop()
-        for child in order[i]._children:
+        for child in order[i].children:
             c = index[id(child)]
             if c not in members and depends[c]:
                 members.add(c)
@@ -357,7 +351,7 @@ def _number_by_depth(order: Sequence[Any], groups: list[NeuronGroup], index: dic
     group_of_output = {g.output: g for g in groups}
     depth: dict[int, int] = {}
     for i, node in enumerate(order):
-        below = max((depth[index[id(c)]] for c in node._children), default=0)
+        below = max((depth[index[id(c)]] for c in node.children), default=0)
         group = group_of_output.get(i)
         depth[i] = below + 1 if group is not None else below
         if group is not None:
@@ -374,19 +368,19 @@ def find_tensor_layers(order: Sequence[Any], model: Any = None) -> list[NeuronGr
     parents = _parents_of(order)
     groups = []
     for s, node in enumerate(order):
-        if node._op != "linear" or not is_tensor(node):
+        if node.op != "linear" or not is_tensor(node):
             continue
-        params = [index[id(c)] for c in node._children[1:] if not c._children]
+        params = [index[id(c)] for c in node.children[1:] if not c.children]
         output = s
         above = parents[s]
-        if len(above) == 1 and len(order[above[0]]._children) == 1 and not order[above[0]].label:
+        if len(above) == 1 and len(order[above[0]].children) == 1 and not order[above[0]].label:
             output = above[0]
         members = {s, output, *params}
         groups.append(
-            NeuronGroup(len(groups) + 1, 0, members, output, s, params, order[output]._op if output != s else "")
+            NeuronGroup(len(groups) + 1, 0, members, output, s, params, order[output].op if output != s else "")
         )
     for group in groups:
-        weight = order[group.total]._children[1].data
+        weight = order[group.total].children[1].data
         group.title = message("layer_title", layer=group.layer, size=f"{weight.shape[1]}→{weight.shape[0]}")
         if group.activation:
             group.title += f" + {group.activation}"
@@ -468,13 +462,13 @@ def op_level_problem(order: Sequence[Any], max_nodes: int, max_edges_per_node: i
         )
     uses: dict[int, int] = {}
     for node in order:
-        for child in node._children:
+        for child in node.children:
             uses[id(child)] = uses.get(id(child), 0) + 1
     if uses:
         busiest_id, count = max(uses.items(), key=lambda item: item[1])
         if count > max_edges_per_node:
             busiest = next(node for node in order if id(node) == busiest_id)
-            name = busiest.label or busiest._op or "a leaf"
+            name = busiest.label or busiest.op or "a leaf"
             return (
                 f"node {name!r} is an input to {count} ops, more than max_edges_per_node={max_edges_per_node}: "
                 "laying out a node with that many edges can take many minutes. Draw a smaller part of the "
@@ -484,7 +478,7 @@ def op_level_problem(order: Sequence[Any], max_nodes: int, max_edges_per_node: i
 
 
 def _op_box_count(order: Sequence[Any]) -> int:
-    return len(order) + sum(1 for node in order if node._children)
+    return len(order) + sum(1 for node in order if node.children)
 
 
 def _expanded_keys(groups: Sequence[NeuronGroup], expand: Sequence[Any], order: Sequence[Any]) -> set[str]:
@@ -576,17 +570,17 @@ def _scene_at(
         box.measure_of = [i] if show_grad else []
         boxes.append(box)
         box_of[i] = box.key
-        if node._children:
-            boxes.append(Box(f"op{i}", "op", node._op or "?", group=group_title.get(i), nodes=[i]))
+        if node.children:
+            boxes.append(Box(f"op{i}", "op", node.op or "?", group=group_title.get(i), nodes=[i]))
             op_box[i] = f"op{i}"
     # Arrows: each input into its op (op level) or into the box that collapses the node.
     arrows: list[Arrow] = []
     merged: dict[tuple[str, str], Arrow] = {}
     for i, node in enumerate(order):
-        if not node._children:
+        if not node.children:
             continue
         head = op_box.get(i, box_of[i])
-        for position, child in enumerate(node._children):
+        for position, child in enumerate(node.children):
             tail = box_of[index[id(child)]]
             if tail == head:
                 continue  # inside one collapsed box
