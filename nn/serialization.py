@@ -216,23 +216,23 @@ def _read_npz(file: IO[bytes], layout: Layout) -> dict[str, np.ndarray]:
         raise StateDictError(f"holds {count} arrays, far more than the {len(layout)} parameters of the model")
     file.seek(0)
     with zipfile.ZipFile(file) as archive:
-        members = {}
+        members, headers = {}, {}
         for info in archive.infolist():
             name = info.filename.removesuffix(".npy")
             if name in members:
                 raise StateDictError(f"holds {name!r} twice")
-            members[name] = info
+            with archive.open(info) as member:
+                shape, dtype = _read_header(member)
+            if dtype.hasobject:
+                raise StateDictError(f"holds pickled objects ({name}), which are never loaded")
+            members[name], headers[name] = info, (shape, dtype)
         missing = [name for name in layout if name not in members]
         unexpected = [name for name in members if name not in layout]
         if missing or unexpected:
             raise StateDictError(
                 f"does not fit the model: missing {describe_names(missing)}, unexpected {describe_names(unexpected)}"
             )
-        for name, info in members.items():
-            with archive.open(info) as member:
-                shape, dtype = _read_header(member)
-            if dtype.hasobject:
-                raise StateDictError(f"holds pickled objects ({name}), which are never loaded")
+        for name, (shape, dtype) in headers.items():
             expected_shape, expected_dtype = layout[name]
             if shape != expected_shape:
                 raise StateDictError(f"{name}: shape {shape} in the state dict, the model has {expected_shape}")
