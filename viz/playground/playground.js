@@ -492,15 +492,14 @@ function render({ model, el }) {
     }
   }
 
+  // The next epoch is asked for before this one is drawn, so the kernel trains while the page paints.
   const onFrame = () => {
-    draw();
+    waiting = false;
     if (model.get("playing")) {
       measureRate();
-      waiting = false;
-      requestAnimationFrame(ask);
-    } else {
-      waiting = false;
+      ask();
     }
+    draw();
   };
   const onPlaying = () => {
     refreshControls();
