@@ -29,7 +29,7 @@ FEW_POINTS_RATIO = 30
 MUCH_NOISE = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Verdict:
     """Whether an exercise is solved, and the sentence that says so or says what to try next."""
 
@@ -41,6 +41,9 @@ class Verdict:
 
     def __str__(self) -> str:
         return self.sentence
+
+    def __repr__(self) -> str:
+        return ("✓ " if self.solved else "→ ") + self.sentence
 
     def _repr_markdown_(self) -> str:
         return ("✅ " if self.solved else "➡️ ") + self.sentence
