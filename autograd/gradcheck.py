@@ -137,15 +137,21 @@ def numerical_grads(f: Callable[..., Any], inputs: Any, eps: float = 1e-6, _weig
     for x in xs:
         if _is_tensor(x):
             g = np.zeros(x.data.shape, dtype=np.float64)
-            flat = x.data.reshape(-1)  # a view: writing it perturbs the input in place
-            for k in range(flat.size):
-                original = flat[k]
-                flat[k] = original + eps
+            given = x.data
+            if not given.flags.writeable:  # e.g. a broadcast view: perturb a copy, put the array back after
+                x.data = given.copy()
+            data = x.data
+            # Element by element through its own index, so any strides work (a transposed or
+            # sliced array too: a reshape of it would be a copy, and perturbing it would do nothing).
+            for index in np.ndindex(data.shape):
+                original = data[index]
+                data[index] = original + eps
                 plus = evaluate()
-                flat[k] = original - eps
+                data[index] = original - eps
                 minus = evaluate()
-                flat[k] = original
-                g.reshape(-1)[k] = (plus - minus) / (2 * eps)
+                data[index] = original
+                g[index] = (plus - minus) / (2 * eps)
+            x.data = given
             grads.append(g)
         else:
             original = x.data
