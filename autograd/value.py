@@ -32,7 +32,9 @@ def _as_float(data: object) -> float:
     """Convert a real number to float, or raise ``TypeError`` naming what was given."""
     if isinstance(data, numbers.Real):
         return float(data)
-    if hasattr(data, "_children") and hasattr(data, "shape"):
+    from .engines import is_tensor  # here: the engines module imports this one
+
+    if is_tensor(data):
         raise TypeError("Value cannot hold a Tensor; use Tensor ops, or .item() for a number")
     raise TypeError(f"Value data must be a real number (int or float), got {type(data).__name__}: {data!r}")
 
