@@ -102,9 +102,21 @@ def execute(stem: str, language: str, check: str | None = None) -> tuple[nbforma
     return notebook, time.perf_counter() - start
 
 
-#: Notebooks that must display an interactive widget (the backprop stepper, the playground).
-WITH_WIDGETS = ("01_neuron_and_chain_rule", "07_playground")
+#: Notebooks that must display an interactive widget (the playground) or the stepper's viewer (an iframe).
+WITH_WIDGETS = ("07_playground",)
+WITH_VIEWER = ("01_neuron_and_chain_rule",)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def viewer_count(notebook: nbformat.NotebookNode) -> int:
+    """How many of the notebook's outputs show the stepper's in-browser viewer."""
+    return sum(
+        1
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.output_type in ("execute_result", "display_data")
+        and "rg-viewer-frame" in output.data.get("text/html", "")
+    )
 
 
 def cell_seconds(notebook: nbformat.NotebookNode) -> list[tuple[int, float]]:
@@ -233,6 +245,8 @@ def test_notebook_runs_top_to_bottom(stem, language):
     assert pictures >= least_pictures, f"{language}/{stem}: {pictures} pictures, expected at least {least_pictures}"
     if stem in WITH_WIDGETS:
         assert displayed_count(notebook, WIDGET_VIEW) >= 1, f"{language}/{stem}: no widget was displayed"
+    if stem in WITH_VIEWER:
+        assert viewer_count(notebook) >= 1, f"{language}/{stem}: the stepper's viewer was not displayed"
     if stem in CHECKS:
         assert notebook.cells[-1].outputs, f"{language}/{stem}: the check after the notebook printed nothing"
     assert "Traceback" not in texts
