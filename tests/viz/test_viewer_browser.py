@@ -144,9 +144,11 @@ def test_the_stepper_page_of_the_2_16_16_1_mlp(browser, tmp_path):
     open_page(browser, path)
     assert console_errors(browser) == []
     times = check_viewer(browser, len(stepper), measure=True)
-    # The last ten: until drawn. Most under 50 ms (the machine is shared: allow a slow one or two).
-    assert statistics.median(times) < 50.0, times
-    assert sum(t < 50.0 for t in times) >= 0.8 * len(times), times
+    # The first changes: the page's own work (about 1 ms); the last ten: until the browser has drawn
+    # the frame (the next animation frame included). The machine is shared: the median must be under 50 ms.
+    script, painted = times[:-10], times[-10:]
+    assert max(script) < 50.0, script
+    assert statistics.median(painted) < 50.0, painted
     print("frame changes (ms):", [round(t, 1) for t in times])
 
 
