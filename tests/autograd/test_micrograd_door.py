@@ -15,9 +15,6 @@ from autograd import Value
 micrograd_engine = pytest.importorskip("micrograd.engine")
 MicrogradValue = micrograd_engine.Value
 
-needs_prev_and_backward = pytest.mark.xfail(
-    strict=True, reason="Value._prev and each node's _backward() (micrograd's internals) are not built yet"
-)
 
 
 # ---------------------------------------------------------------------------- micrograd's README
@@ -185,7 +182,6 @@ def _numbers(nodes):
     return sorted((n.data, n.grad) for n in nodes)
 
 
-@needs_prev_and_backward
 def test_trace_and_draw_dot_of_the_simple_example_match_micrograd():
     ours, theirs = simple_example(Value), simple_example(MicrogradValue)
     (nodes, edges), (their_nodes, their_edges) = trace(ours), trace(theirs)
@@ -197,7 +193,6 @@ def test_trace_and_draw_dot_of_the_simple_example_match_micrograd():
     assert source.count("->") == draw_dot(theirs).source.count("->")
 
 
-@needs_prev_and_backward
 def test_trace_of_a_neuron_matches_micrograds_given_its_weights():
     import random
 
@@ -247,7 +242,6 @@ def backprop_by_hand(o, nodes):
         node._backward()
 
 
-@needs_prev_and_backward
 def test_node_by_node_backward_gives_the_grads_of_backward():
     o, nodes, leaves = lecture_neuron(Value, "tanh")
     backprop_by_hand(o, nodes)
@@ -260,7 +254,6 @@ def test_node_by_node_backward_gives_the_grads_of_backward():
     assert by_hand == pytest.approx([-1.5, 0.5, 1.0, 0.0, 0.5], rel=1e-12)
 
 
-@needs_prev_and_backward
 def test_node_by_node_backward_matches_micrograds():
     o, nodes, leaves = lecture_neuron(Value, "relu")  # micrograd 0.1.0 has relu, not tanh
     their_o, their_nodes, their_leaves = lecture_neuron(MicrogradValue, "relu")
@@ -269,7 +262,6 @@ def test_node_by_node_backward_matches_micrograds():
     assert [leaf.grad for leaf in leaves] == [leaf.grad for leaf in their_leaves]
 
 
-@needs_prev_and_backward
 def test_prev_is_the_set_of_distinct_inputs_and_the_constructor_is_micrograds():
     a, b = Value(2.0), Value(3.0)
     theirs = MicrogradValue(2.0)
