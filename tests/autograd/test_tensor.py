@@ -309,7 +309,7 @@ def test_tensors_without_requires_grad_cost_no_backward_work() -> None:
     def must_not_run(g):
         raise AssertionError("the rule for an input without requires_grad was called")
 
-    out._backward = (must_not_run, out._backward[1])
+    out._vjps = (must_not_run, out._vjps[1])
     out.sum().backward()
     assert x.grad is None and w.grad is not None
 
@@ -454,7 +454,7 @@ def test_linear_on_a_single_example_and_without_an_input_grad() -> None:
     assert gradcheck(lambda x, w, b: F.linear(x, w, b).tanh(), [x, w, b])
     data = Tensor(np.ones((4, 3)))  # no grad wanted for the data: its rule must not run
     out = F.linear(data, w, b)
-    out._backward = (None,) + out._backward[1:]
+    out._vjps = (None,) + out._vjps[1:]
     out.sum().backward()
     assert data.grad is None and w.grad is not None
 
@@ -718,8 +718,8 @@ def test_anomaly_mode_names_the_first_op_that_overflows() -> None:
     [
         (np.array([1.0, np.nan]), ValueError, "finite"),
         (np.array([np.inf, 1.0]), ValueError, "finite"),
-        (np.array([1 + 2j, 1.0]), TypeError, "real numbers"),
-        (np.array(["a", "b"]), TypeError, "real numbers"),
+        (np.array([1 + 2j, 1.0]), TypeError, "real"),
+        (np.array(["a", "b"]), TypeError, "real"),
     ],
 )
 def test_backward_refuses_a_nan_infinite_or_complex_seed(seed, error, words) -> None:
