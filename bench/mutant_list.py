@@ -296,8 +296,8 @@ MUTANTS: list[dict] = [
     dict(
         name="backprop-root-seed-accumulates",
         path="autograd/backprop.py",
-        original="    if root._children or root.grad is None:\n        root.grad = seed\n    else:\n        root.grad += seed",
-        mutated="    root.grad = seed",
+        original="    else:\n        root.grad += seed",
+        mutated="    else:\n        root.grad = seed",
         tests=VALUE_TESTS + TENSOR_TESTS,
         why="a leaf root forgets what it had accumulated",
     ),
