@@ -1,12 +1,13 @@
 """``nn``: neurons, layers, MLPs, losses and training, on the scalar and the tensor engine alike.
 
-One line per module: each module lists its public names in ``__all__``.
+One line per module: each module lists its public names in ``__all__``. The scikit-learn
+estimators (``nn.MLPClassifier``, ``nn.MLPRegressor``, in ``nn.estimators``) need scikit-learn,
+so they are imported on first use: ``import nn`` works without it.
 """
 
 from . import data, init  # noqa: F401 - nn.data.make_moons, nn.init.xavier_uniform, ...
 from .activations import *  # noqa: F403
 from .convert import *  # noqa: F403
-from .estimators import *  # noqa: F403
 from .layers import *  # noqa: F403
 from .losses import *  # noqa: F403
 from .module import *  # noqa: F403
@@ -15,3 +16,19 @@ from .regularization import *  # noqa: F403
 from .scalar import *  # noqa: F403
 from .schedules import *  # noqa: F403
 from .train import *  # noqa: F403
+
+_ESTIMATORS = ("MLPClassifier", "MLPRegressor", "ScikitLearnAdam", "ScikitLearnSGD")
+
+
+def __getattr__(name: str):
+    """``nn.MLPClassifier`` and its kin: ``nn.estimators`` is imported (with scikit-learn) when first asked for."""
+    if name in _ESTIMATORS:
+        try:
+            from . import estimators
+        except ModuleNotFoundError as error:
+            if not (error.name or "").startswith(("sklearn", "scipy")):
+                raise
+            raise ModuleNotFoundError(f"nn.{name} is a scikit-learn estimator: it needs scikit-learn "
+                                      "(pip install 'retrograd[sklearn]')", name=error.name) from error
+        return getattr(estimators, name)
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")
