@@ -296,18 +296,18 @@ class GraphPicture(graphviz.Digraph):
 
 
 def static_edge_notes(order: Sequence[Node], grads: Sequence[Any]) -> dict[tuple[int, int], EdgeNote]:
-    """Local derivatives stored on the nodes (``_local_grads``) and, from the grads, the contributions."""
+    """Each node's local rules (``autograd.Node.local_rules``) and, from the grads, the contributions.
+
+    A rule with a number (a Value's local derivative) shows the number; one without (a Tensor's,
+    whose Jacobian is never built) shows its words.
+    """
     notes = {}
     for i, node in enumerate(order):
-        locals_ = getattr(node, "_local_grads", None)
-        if locals_ is None and node._children:
-            # Tensors keep backward rules, not numbers: describe each rule in words.
-            from autograd.tensor import describe_rules
-
-            locals_ = describe_rules(node)
-        for position, local in enumerate(locals_ or ()):
-            contribution = None
-            if local is not None and not isinstance(local, str) and grads[i] is not None:
+        for position, rule in enumerate(node.local_rules):
+            local, contribution = rule.local_grad, None
+            if local is None:
+                local = rule.words
+            elif grads[i] is not None:
                 contribution = local * grads[i]
             notes[(i, position)] = EdgeNote(local, contribution)
     return notes

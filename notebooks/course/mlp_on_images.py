@@ -3,15 +3,29 @@
 from . import code, md
 
 CELLS = [
-    md("""
-    # 5. An MLP on images (*un perceptrón multicapa con imágenes*)
+    md(
+        es="""
+        # 5. Un perceptrón multicapa con imágenes
 
-    An MLP takes a vector. To classify an image we **flatten** it: the 8 × 8 pixels of a
-    handwritten digit become 64 numbers in a row, and each becomes one input neuron. This notebook
-    trains such a network on scikit-learn's bundled digits (no download), with the preparation
-    every data set needs: a train/test split, **standardisation**, **one-hot** labels. Then it
-    asks what flattening throws away, and ends with a tabular exercise on wines.
-    """),
+        Un MLP recibe un vector. Para clasificar una imagen la **aplanamos** (flatten): los 8 × 8
+        píxeles de un dígito manuscrito se convierten en 64 números en fila, y cada uno es una
+        neurona de entrada. Este cuaderno entrena una red así con los dígitos que trae
+        scikit-learn (sin descargas), con la preparación que necesita cualquier conjunto de datos:
+        la división entrenamiento/prueba, la **estandarización** y la **binarización** de las
+        etiquetas (one-hot). Después se pregunta qué se pierde al aplanar, y termina con un
+        ejercicio con datos tabulares de vinos.
+        """,
+        en="""
+        # 5. An MLP on images
+
+        An MLP takes a vector. To classify an image we **flatten** it: the 8 × 8 pixels of a
+        handwritten digit become 64 numbers in a row, and each becomes one input neuron. This
+        notebook trains such a network on scikit-learn's bundled digits (no download), with the
+        preparation every data set needs: a train/test split, **standardisation**, **one-hot**
+        labels. Then it asks what flattening throws away, and ends with a tabular exercise on
+        wines.
+        """,
+    ),
     code("""
     %matplotlib inline
     import matplotlib.pyplot as plt
@@ -21,9 +35,11 @@ CELLS = [
     import viz
     from nn import data
 
+    viz.set_language(«"es"|"en"»)
+
     X, y = data.load_digits()
-    print(f"{X.shape[0]} images, each flattened to {X.shape[1]} numbers "
-          f"(pixel values {X.min():.0f}…{X.max():.0f}); labels {np.unique(y).tolist()}")
+    print(f"{X.shape[0]} «imágenes, cada una aplanada en|images, each flattened to» {X.shape[1]} «números|numbers» "
+          f"(«valores de los píxeles|pixel values» {X.min():.0f}…{X.max():.0f}); «etiquetas|labels» {np.unique(y).tolist()}")
     """),
     code("""
     fig = plt.figure(figsize=(12, 3.6), layout="constrained")
@@ -32,75 +48,129 @@ CELLS = [
         ax.imshow(X[y == digit][0].reshape(8, 8), cmap="gray_r")
         ax.set(title=str(digit), xticks=[], yticks=[])
     ax = bottom.subplots()
-    ax.imshow(X[y == 3][0].reshape(1, 64), cmap="gray_r", aspect="auto")     # the 3, flattened
+    ax.imshow(X[y == 3][0].reshape(1, 64), cmap="gray_r", aspect="auto")     # «el 3, aplanado|the 3, flattened»
     ax.set(xticks=range(0, 64, 8), yticks=[],
-           xlabel="input index: pixels 0-7 are the top row, 8-15 the second, …",
-           title="the 3 above, flattened: 64 numbers in a row, as the MLP sees them")
+           xlabel="«índice de entrada: los píxeles 0-7 son la fila de arriba, 8-15 la segunda, …|"
+                  "input index: pixels 0-7 are the top row, 8-15 the second, …»",
+           title="«el 3 de arriba, aplanado: 64 números en fila, tal como los ve el MLP|"
+                 "the 3 above, flattened: 64 numbers in a row, as the MLP sees them»")
     plt.show()
     """),
-    md("""
-    ## Train/test split and scaling
+    md(
+        es="""
+        ## División entrenamiento/prueba y escalado
 
-    First the **split** (*división entrenamiento/prueba*): a quarter of the images is set aside and
-    never used for training. `stratify=True` keeps the same share of each digit in both parts.
+        Primero la **división** (train/test split): se aparta una cuarta parte de las imágenes y no
+        se usa nunca para entrenar. `stratify=True` mantiene la misma proporción de cada dígito en
+        las dos partes.
 
-    Then put the inputs on a common scale. The scalers *learn* their numbers from the training
-    set only (`fit`), and apply the same numbers to the test set (`transform`): the test set must
-    not leak into training.
+        Después se llevan las entradas a una escala común. Los escaladores *aprenden* sus números
+        solo del conjunto de entrenamiento (`fit`) y aplican esos mismos números al de prueba
+        (`transform`): el conjunto de prueba no debe filtrarse en el entrenamiento.
 
-    - **centring** (*centrado*): subtract each feature's mean;
-    - **standardisation** (*estandarización*): centre and divide by the standard deviation, so each
-      feature has mean 0 and variance 1;
-    - **min-max scaling** (*normalización min-max*): map each feature's range onto [0, 1].
-    """),
+        - **centrado** (centring): se resta la media de cada variable;
+        - **estandarización** (standardisation): se centra y se divide por la desviación típica,
+          de modo que cada variable tenga media 0 y varianza 1;
+        - **normalización min-max** (min-max scaling): se lleva el rango de cada variable a [0, 1].
+        """,
+        en="""
+        ## Train/test split and scaling
+
+        First the **split**: a quarter of the images is set aside and never used for training.
+        `stratify=True` keeps the same share of each digit in both parts.
+
+        Then put the inputs on a common scale. The scalers *learn* their numbers from the training
+        set only (`fit`), and apply the same numbers to the test set (`transform`): the test set
+        must not leak into training.
+
+        - **centring**: subtract each feature's mean;
+        - **standardisation**: centre and divide by the standard deviation, so each feature has
+          mean 0 and variance 1;
+        - **min-max scaling**: map each feature's range onto [0, 1].
+        """,
+    ),
     code("""
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=0.25, seed=0, stratify=True)
-    scalers = {"centred": data.Centerer(), "standardised": data.StandardScaler(), "min-max": data.MinMaxScaler()}
-    print(f"{'pixel 20':>13}  {'mean':>6} {'std':>6} {'min':>6} {'max':>6}   (training set)")
-    columns = {"raw": X_train[:, 20]} | {name: s.fit_transform(X_train)[:, 20] for name, s in scalers.items()}
+    scalers = {"«centrado|centred»": data.Centerer(), "«estandarizado|standardised»": data.StandardScaler(),
+               "min-max": data.MinMaxScaler()}
+    print(f"{'«píxel 20|pixel 20»':>13}  {'«media|mean»':>6} {'«desv.|std»':>6} {'min':>6} {'max':>6}   "
+          "«(conjunto de entrenamiento)|(training set)»")
+    columns = {"«original|raw»": X_train[:, 20]} | {name: s.fit_transform(X_train)[:, 20] for name, s in scalers.items()}
     for name, column in columns.items():
         print(f"{name:>13}  {column.mean():6.2f} {column.std():6.2f} {column.min():6.2f} {column.max():6.2f}")
 
     scaler = data.StandardScaler().fit(X_train)
     X_train_s, X_test_s = scaler.transform(X_train), scaler.transform(X_test)
     """),
-    md(r"""
-    ## One-hot labels and the output layer
+    md(
+        es=r"""
+        ## Binarización de las etiquetas (one-hot) y la capa de salida
 
-    Ten classes need ten output neurons, one score (*logit*) per digit. The label "3" becomes the
-    **one-hot** vector with a 1 in position 3; softmax turns the ten scores into probabilities and
-    **cross-entropy** compares them with the one-hot target. (`nn.cross_entropy` also accepts the
-    class indices directly, which is what we pass to `fit`.)
-    """),
+        Diez clases necesitan diez neuronas de salida, una puntuación (*logit*) por dígito. La
+        etiqueta "3" se convierte en el vector **one-hot** con un 1 en la posición 3 (la
+        *binarización* de la etiqueta); la softmax convierte las diez puntuaciones en
+        probabilidades y la **entropía cruzada** (cross-entropy) las compara con el objetivo
+        one-hot. (`nn.cross_entropy` también acepta directamente los índices de clase, que es lo que
+        le pasamos a `fit`.)
+        """,
+        en=r"""
+        ## One-hot labels and the output layer
+
+        Ten classes need ten output neurons, one score (*logit*) per digit. The label "3" becomes
+        the **one-hot** vector with a 1 in position 3; softmax turns the ten scores into
+        probabilities and **cross-entropy** compares them with the one-hot target.
+        (`nn.cross_entropy` also accepts the class indices directly, which is what we pass to
+        `fit`.)
+        """,
+    ),
     code("""
-    print("labels:      ", y_train[:4])
-    print("one-hot rows:\\n", data.one_hot(y_train[:4], 10).astype(int))
+    print("«etiquetas:  |labels:      »", y_train[:4])
+    print("«filas one-hot:|one-hot rows:»\\n", data.one_hot(y_train[:4], 10).astype(int))
     """),
-    md("""
-    ## Training the MLP 64-32-10
+    md(
+        es="""
+        ## Entrenamiento del MLP 64-32-10
 
-    ReLU hidden layer, Adam, mini-batches of 64, 30 epochs, on the tensor engine (a few seconds).
-    The test set serves as validation, so we can watch for overfitting.
-    """),
+        Capa oculta ReLU, Adam, lotes de 64, 30 épocas, en el motor tensorial (unos segundos). El
+        conjunto de prueba hace de validación, así que podemos vigilar el sobreajuste.
+        """,
+        en="""
+        ## Training the MLP 64-32-10
+
+        ReLU hidden layer, Adam, mini-batches of 64, 30 epochs, on the tensor engine (a few
+        seconds). The test set serves as validation, so we can watch for overfitting.
+        """,
+    ),
     code("""
     model = nn.mlp(64, [32, 10], activation="relu", seed=0)
-    print(model, f"\\n{model.num_parameters()} parameters")
+    print(model, f"\\n{model.num_parameters()} «parámetros|parameters»")
     history = nn.fit(model, "cross_entropy", nn.Adam(model.parameters(), lr=0.003), (X_train_s, y_train),
                      epochs=30, batch_size=64, validation=(X_test_s, y_test), seed=0, progress=False)
-    print(f"training accuracy {history.train_accuracy[-1]:.1%}, test accuracy {history.val_accuracy[-1]:.1%}")
-    viz.plot_training_curves(history, title="digits, MLP 64-32-10")
+    print(f"«exactitud en entrenamiento|training accuracy» {history.train_accuracy[-1]:.1%}, "
+          f"«exactitud en prueba|test accuracy» {history.val_accuracy[-1]:.1%}")
+    viz.plot_training_curves(history, title="«dígitos, MLP 64-32-10|digits, MLP 64-32-10»")
     """),
-    md("""
-    ## The confusion matrix (*matriz de confusión*)
+    md(
+        es="""
+        ## La matriz de confusión
 
-    Accuracy is one number; the confusion matrix shows *which* digits are mistaken for which: row
-    = true digit, column = predicted digit. Everything off the diagonal is an error.
-    """),
+        La exactitud es un solo número; la matriz de confusión (confusion matrix) muestra *qué*
+        dígitos se confunden con cuáles: fila = dígito verdadero, columna = dígito predicho. Todo lo
+        que queda fuera de la diagonal es un error.
+        """,
+        en="""
+        ## The confusion matrix
+
+        Accuracy is one number; the confusion matrix shows *which* digits are mistaken for which:
+        row = true digit, column = predicted digit. Everything off the diagonal is an error.
+        """,
+    ),
     code("""
     predicted = nn.predict(model, X_test_s).argmax(axis=1)
     confusion = np.zeros((10, 10), dtype=int)
     np.add.at(confusion, (y_test, predicted), 1)
-    print(f"test accuracy: {np.mean(predicted == y_test):.1%} ({np.sum(predicted == y_test)} of {len(y_test)})")
+    print(f"«exactitud en prueba|test accuracy»: {np.mean(predicted == y_test):.1%} "
+          f"({np.sum(predicted == y_test)} «de|of» {len(y_test)})")
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained", width_ratios=[1, 1.2])
     axes[0].imshow(confusion, cmap="Blues")
@@ -109,12 +179,13 @@ CELLS = [
             if confusion[i, j]:
                 axes[0].text(j, i, confusion[i, j], ha="center", va="center",
                              color="white" if confusion[i, j] > confusion.max() / 2 else "black", fontsize=8)
-    axes[0].set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
-                title="confusion matrix (test set)")
+    axes[0].set(xticks=range(10), yticks=range(10), xlabel="«dígito predicho|predicted digit»",
+                ylabel="«dígito verdadero|true digit»",
+                title="«matriz de confusión (conjunto de prueba)|confusion matrix (test set)»")
 
     wrong = np.flatnonzero(predicted != y_test)[:8]
     axes[1].axis("off")
-    axes[1].set_title("some mistakes: true → predicted")
+    axes[1].set_title("«algunos errores: verdadero → predicho|some mistakes: true → predicted»")
     for k, index in enumerate(wrong):
         inset = axes[1].inset_axes([(k % 4) * 0.25, 0.5 - (k // 4) * 0.5, 0.22, 0.42])
         inset.imshow(X_test[index].reshape(8, 8), cmap="gray_r")
@@ -123,14 +194,26 @@ CELLS = [
         inset.set_yticks([])
     plt.show()
     """),
-    md("""
-    ## The same network as a scikit-learn-style estimator
+    md(
+        es="""
+        ## La misma red como estimador al estilo de scikit-learn
 
-    `nn.estimators.MLPClassifier` wraps all of the above (the `nn.mlp`, Adam, mini-batches,
-    cross-entropy, `nn.fit`) behind scikit-learn's names and methods: `fit`, `predict`,
-    `predict_proba`, `score`. Placed beside scikit-learn's own `MLPClassifier` with the same
-    settings, the two reach similar accuracy (the initial weights differ, so the numbers do too).
-    """),
+        `nn.estimators.MLPClassifier` envuelve todo lo anterior (el `nn.mlp`, Adam, los minilotes,
+        la entropía cruzada, `nn.fit`) tras los nombres y métodos de scikit-learn: `fit`,
+        `predict`, `predict_proba`, `score`. Junto al `MLPClassifier` de scikit-learn con los
+        mismos ajustes, los dos alcanzan una exactitud parecida (los pesos iniciales son distintos,
+        y por eso los números también).
+        """,
+        en="""
+        ## The same network as a scikit-learn-style estimator
+
+        `nn.estimators.MLPClassifier` wraps all of the above (the `nn.mlp`, Adam, mini-batches,
+        cross-entropy, `nn.fit`) behind scikit-learn's names and methods: `fit`, `predict`,
+        `predict_proba`, `score`. Placed beside scikit-learn's own `MLPClassifier` with the same
+        settings, the two reach similar accuracy (the initial weights differ, so the numbers do
+        too).
+        """,
+    ),
     code("""
     import warnings
 
@@ -141,25 +224,44 @@ CELLS = [
     settings = dict(hidden_layer_sizes=(32,), max_iter=30, random_state=0)
     ours = MLPClassifier(**settings).fit(X_train_s, y_train)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")        # scikit-learn warns that 30 iterations are few
+        warnings.simplefilter("ignore")        # «scikit-learn avisa de que 30 iteraciones son pocas|scikit-learn warns that 30 iterations are few»
         theirs = SklearnMLPClassifier(**settings).fit(X_train_s, y_train)
-    print(f"retrograd's MLPClassifier: test accuracy {ours.score(X_test_s, y_test):.1%}  ({ours.history_})")
-    print(f"scikit-learn's:            test accuracy {theirs.score(X_test_s, y_test):.1%}")
+    print(f"«el MLPClassifier de retrograd|retrograd's MLPClassifier»: «exactitud en prueba|test accuracy» "
+          f"{ours.score(X_test_s, y_test):.1%}  ({ours.history_})")
+    print(f"«el de scikit-learn:        |scikit-learn's:           » «exactitud en prueba|test accuracy» "
+          f"{theirs.score(X_test_s, y_test):.1%}")
     """),
-    md("""
-    ## What flattening throws away
+    md(
+        es="""
+        ## Lo que se pierde al aplanar
 
-    A fully connected layer gives every pixel its own weight and treats the 64 inputs as an
-    unordered list: it does not know which pixels are *neighbours*. Two experiments show it.
+        Una capa totalmente conectada da a cada píxel su propio peso y trata las 64 entradas como
+        una lista sin orden: no sabe qué píxeles son *vecinos*. Dos experimentos lo muestran.
 
-    1. Shuffle the pixels of every image with one fixed permutation. The images become noise to
-       us, yet the MLP learns them exactly as well: it never used the arrangement.
-    2. Shift every test image one pixel to the right. To us nothing changed; to the MLP every
-       input moved to a different weight, and accuracy drops.
+        1. Barajamos los píxeles de todas las imágenes con una misma permutación fija. Para
+           nosotros las imágenes se vuelven ruido, pero el MLP las aprende exactamente igual de
+           bien: nunca usó la disposición.
+        2. Desplazamos cada imagen de prueba un píxel a la derecha. Para nosotros no ha cambiado
+           nada; para el MLP cada entrada ha ido a parar a otro peso, y la exactitud cae.
 
-    Networks that know about neighbourhoods and shifts (convolutional networks) are the next step
-    after the MLP.
-    """),
+        Las redes que saben de vecindades y desplazamientos (las redes convolucionales) son el
+        siguiente paso después del MLP.
+        """,
+        en="""
+        ## What flattening throws away
+
+        A fully connected layer gives every pixel its own weight and treats the 64 inputs as an
+        unordered list: it does not know which pixels are *neighbours*. Two experiments show it.
+
+        1. Shuffle the pixels of every image with one fixed permutation. The images become noise
+           to us, yet the MLP learns them exactly as well: it never used the arrangement.
+        2. Shift every test image one pixel to the right. To us nothing changed; to the MLP every
+           input moved to a different weight, and accuracy drops.
+
+        Networks that know about neighbourhoods and shifts (convolutional networks) are the next
+        step after the MLP.
+        """,
+    ),
     code("""
     def train_and_test(X_tr, X_te, epochs=30):
         scaler = data.StandardScaler().fit(X_tr)
@@ -171,60 +273,91 @@ CELLS = [
 
     permutation = np.random.default_rng(0).permutation(64)
     _, _, shuffled_accuracy = train_and_test(X_train[:, permutation], X_test[:, permutation])
-    print(f"pixels shuffled: test accuracy {shuffled_accuracy:.1%} (in order: {history.val_accuracy[-1]:.1%})")
+    print(f"«píxeles barajados|pixels shuffled»: «exactitud en prueba|test accuracy» {shuffled_accuracy:.1%} "
+          f"(«en orden|in order»: {history.val_accuracy[-1]:.1%})")
 
     shifted = np.roll(X_test.reshape(-1, 8, 8), 1, axis=2)
-    shifted[:, :, 0] = 0                                       # nothing comes in from the left edge
+    shifted[:, :, 0] = 0                                       # «no entra nada por el borde izquierdo|nothing comes in from the left edge»
     shifted_accuracy = nn.evaluate(model, "cross_entropy", (scaler.transform(shifted.reshape(-1, 64)), y_test))[1]
-    print(f"test images shifted one pixel right: test accuracy {shifted_accuracy:.1%}")
+    print(f"«imágenes de prueba desplazadas un píxel a la derecha|test images shifted one pixel right»: "
+          f"«exactitud en prueba|test accuracy» {shifted_accuracy:.1%}")
 
     fig, axes = plt.subplots(1, 3, figsize=(7, 2.5), layout="constrained")
     for ax, image, title in zip(axes, (X_test[0], X_test[0][permutation], shifted[0].ravel()),
-                                ("original", "pixels shuffled", "shifted right")):
+                                ("«original|original»", "«píxeles barajados|pixels shuffled»",
+                                 "«desplazada a la derecha|shifted right»")):
         ax.imshow(image.reshape(8, 8), cmap="gray_r")
         ax.set_title(title)
         ax.set_xticks([])
         ax.set_yticks([])
     plt.show()
     """),
-    md("""
-    ## Exercise: wine, a tabular data set
+    md(
+        es="""
+        ## Ejercicio: vinos, un conjunto de datos tabular
 
-    178 wines from three cultivars, 13 chemical measurements each, on wildly different scales
-    (proline is in the hundreds, hue around 1). Train a 13-16-3 MLP with and without
-    standardisation. On small data like this, **L-BFGS** with the full batch converges in a few
-    dozen iterations.
+        178 vinos de tres variedades, con 13 medidas químicas cada uno en escalas muy distintas (la
+        prolina va por los cientos, el tono ronda 1). Entrena un MLP 13-16-3 con y sin
+        estandarización. Con datos pequeños como estos, **L-BFGS** con el lote completo converge en
+        unas pocas decenas de iteraciones.
 
-    Try: min-max scaling instead; fewer hidden neurons; L2; SGD instead of L-BFGS.
-    """),
+        Prueba: normalización min-max en su lugar; menos neuronas ocultas; L2; SGD en lugar de
+        L-BFGS.
+        """,
+        en="""
+        ## Exercise: wine, a tabular data set
+
+        178 wines from three cultivars, 13 chemical measurements each, on wildly different scales
+        (proline is in the hundreds, hue around 1). Train a 13-16-3 MLP with and without
+        standardisation. On small data like this, **L-BFGS** with the full batch converges in a few
+        dozen iterations.
+
+        Try: min-max scaling instead; fewer hidden neurons; L2; SGD instead of L-BFGS.
+        """,
+    ),
     code("""
     X_wine, y_wine = data.load_wine()
     W_train, W_test, v_train, v_test = data.train_test_split(X_wine, y_wine, test_size=0.3, seed=0, stratify=True)
-    print("feature ranges in the training set:", np.round(W_train.min(axis=0), 1).tolist()[:5], "…",
-          np.round(W_train.max(axis=0), 1).tolist()[:5], "…")
+    print("«rangos de las variables en el conjunto de entrenamiento:|feature ranges in the training set:»",
+          np.round(W_train.min(axis=0), 1).tolist()[:5], "…", np.round(W_train.max(axis=0), 1).tolist()[:5], "…")
 
     wine_scaler = data.StandardScaler().fit(W_train)
     for name, (train_inputs, test_inputs) in {
-        "raw features": (W_train, W_test),
-        "standardised": (wine_scaler.transform(W_train), wine_scaler.transform(W_test)),
+        "«sin escalar|raw features»": (W_train, W_test),
+        "«estandarizadas|standardised»": (wine_scaler.transform(W_train), wine_scaler.transform(W_test)),
     }.items():
         wine_model = nn.mlp(13, [16, 3], activation="tanh", seed=0, dtype=np.float64)
         optimizer = nn.LBFGS(wine_model.parameters(), lr=1.0, max_iter=20, line_search_fn="strong_wolfe")
         wine_history = nn.fit(wine_model, "cross_entropy", optimizer, (train_inputs, v_train), epochs=5,
                               validation=(test_inputs, v_test), progress=False)
-        print(f"{name:>13}: training loss {wine_history.train_loss[-1]:.3f}, "
-              f"test accuracy {wine_history.val_accuracy[-1]:.1%}")
+        print(f"{name:>13}: «pérdida de entrenamiento|training loss» {wine_history.train_loss[-1]:.3f}, "
+              f"«exactitud en prueba|test accuracy» {wine_history.val_accuracy[-1]:.1%}")
     """),
-    md("""
-    **What to remember**
+    md(
+        es="""
+        **Para recordar**
 
-    - An image enters an MLP flattened into a vector: one input per pixel.
-    - Split first, fit the scaler on the training set only, standardise, and use one output per
-      class with softmax and cross-entropy (one-hot targets).
-    - The confusion matrix shows which classes are confused.
-    - An MLP ignores which pixels are neighbours: it learns shuffled images as well as real ones,
-      and a one-pixel shift confuses it.
+        - Una imagen entra en un MLP aplanada en un vector: una entrada por píxel.
+        - Primero se divide, el escalador se ajusta solo con el conjunto de entrenamiento, se
+          estandariza, y se usa una salida por clase con softmax y entropía cruzada (objetivos
+          one-hot).
+        - La matriz de confusión muestra qué clases se confunden.
+        - Un MLP ignora qué píxeles son vecinos: aprende las imágenes barajadas igual de bien que
+          las reales, y un desplazamiento de un píxel lo confunde.
 
-    Next: [6. Scalar vs tensor](06_scalar_vs_tensor.ipynb).
-    """),
+        Siguiente: [6. Escalar frente a tensor](06_scalar_vs_tensor.ipynb).
+        """,
+        en="""
+        **What to remember**
+
+        - An image enters an MLP flattened into a vector: one input per pixel.
+        - Split first, fit the scaler on the training set only, standardise, and use one output per
+          class with softmax and cross-entropy (one-hot targets).
+        - The confusion matrix shows which classes are confused.
+        - An MLP ignores which pixels are neighbours: it learns shuffled images as well as real
+          ones, and a one-pixel shift confuses it.
+
+        Next: [6. Scalar vs tensor](06_scalar_vs_tensor.ipynb).
+        """,
+    ),
 ]

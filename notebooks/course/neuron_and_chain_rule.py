@@ -3,19 +3,34 @@
 from . import code, md
 
 CELLS = [
-    md(r"""
-    # 1. The neuron and the chain rule (*la neurona y la regla de la cadena*)
+    md(
+        es=r"""
+        # 1. La neurona y la regla de la cadena
 
-    A neuron computes a **weighted sum** of its inputs, adds a **bias** (*sesgo*) and passes the
-    result through an **activation function** (*función de activación*):
+        Una neurona calcula una **suma ponderada** de sus entradas, le suma un **sesgo** (bias) y
+        pasa el resultado por una **función de activación** (activation function):
 
-    $$\text{out} = \tanh(w_1 x_1 + w_2 x_2 + b)$$
+        $$\text{out} = \tanh(w_1 x_1 + w_2 x_2 + b)$$
 
-    In this notebook we build one neuron from `Value`s, the scalar numbers of `autograd` that
-    remember how they were computed. Then we run **backpropagation** (*retropropagación*) one node
-    at a time and check its gradients three ways: by hand with the chain rule, with finite
-    differences, and with PyTorch.
-    """),
+        En este cuaderno construimos una neurona con `Value`s, los números escalares de `autograd`
+        que recuerdan cómo se calcularon. Después aplicamos la **retropropagación**
+        (backpropagation) nodo a nodo y comprobamos sus gradientes de tres maneras: a mano con la
+        regla de la cadena, con diferencias finitas y con PyTorch.
+        """,
+        en=r"""
+        # 1. The neuron and the chain rule
+
+        A neuron computes a **weighted sum** of its inputs, adds a **bias** and passes the result
+        through an **activation function**:
+
+        $$\text{out} = \tanh(w_1 x_1 + w_2 x_2 + b)$$
+
+        In this notebook we build one neuron from `Value`s, the scalar numbers of `autograd` that
+        remember how they were computed. Then we run **backpropagation** one node at a time and
+        check its gradients three ways: by hand with the chain rule, with finite differences, and
+        with PyTorch.
+        """,
+    ),
     code("""
     %matplotlib inline
     import matplotlib.pyplot as plt
@@ -23,14 +38,25 @@ CELLS = [
     import nn
     import viz
     from autograd import Value, gradcheck, numerical_grads
-    """),
-    md("""
-    ## A neuron, one operation at a time
 
-    Every `Value` holds a number (`data`), a gradient (`grad`, 0 until backprop runs) and a
-    `label` for the pictures. Each operation (`*`, `+`, `tanh`) returns a new `Value` that
-    remembers its inputs.
+    viz.set_language(«"es"|"en"»)    # «los dibujos de la biblioteca, en español|the library's pictures in English»
     """),
+    md(
+        es="""
+        ## Una neurona, operación a operación
+
+        Cada `Value` guarda un número (`data`), un gradiente (`grad`, 0 hasta que se retropropaga)
+        y una etiqueta (`label`) para los dibujos. Cada operación (`*`, `+`, `tanh`) devuelve un
+        `Value` nuevo que recuerda cuáles fueron sus entradas.
+        """,
+        en="""
+        ## A neuron, one operation at a time
+
+        Every `Value` holds a number (`data`), a gradient (`grad`, 0 until backprop runs) and a
+        `label` for the pictures. Each operation (`*`, `+`, `tanh`) returns a new `Value` that
+        remembers its inputs.
+        """,
+    ),
     code("""
     def named(value, label):
         \"\"\"Give a Value a label for the pictures and return it.\"\"\"
@@ -38,41 +64,65 @@ CELLS = [
         return value
 
 
-    x1, x2 = Value(1.5, "x1"), Value(-0.5, "x2")    # inputs (entradas)
-    w1, w2 = Value(0.8, "w1"), Value(-1.2, "w2")    # weights (pesos)
-    b = Value(-1.2, "b")                            # bias (sesgo)
+    x1, x2 = Value(1.5, "x1"), Value(-0.5, "x2")    # «entradas|inputs»
+    w1, w2 = Value(0.8, "w1"), Value(-1.2, "w2")    # «pesos|weights»
+    b = Value(-1.2, "b")                            # «sesgo|bias»
 
     x1w1 = named(x1 * w1, "x1·w1")
     x2w2 = named(x2 * w2, "x2·w2")
     weighted = named(x1w1 + x2w2, "x1·w1 + x2·w2")
-    n = named(weighted + b, "n")                    # the weighted sum plus the bias
-    out = named(n.tanh(), "out")                    # the activation
+    n = named(weighted + b, "n")                    # «la suma ponderada más el sesgo|the weighted sum plus the bias»
+    out = named(n.tanh(), "out")                    # «la activación|the activation»
     print(f"n = {n.data:.4f},  out = tanh(n) = {out.data:.4f}")
     """),
-    md("""
-    The **computation graph** (*grafo de cómputo*): each box is a `Value` (label, data, grad), each
-    ellipse the operation that made the value to its right. Nothing has been backpropagated yet,
-    so every grad is 0.
-    """),
+    md(
+        es="""
+        El **grafo de cómputo** (computation graph): cada caja es un `Value` (etiqueta, valor,
+        gradiente) y cada elipse la operación que produjo el valor de su derecha. Todavía no hemos
+        retropropagado nada, así que todos los gradientes valen 0.
+        """,
+        en="""
+        The **computation graph**: each box is a `Value` (label, data, grad), each ellipse the
+        operation that made the value to its right. Nothing has been backpropagated yet, so every
+        grad is 0.
+        """,
+    ),
     code("""
     viz.draw_graph(out)
     """),
-    md(r"""
-    ## The chain rule by hand
+    md(
+        es=r"""
+        ## La regla de la cadena, a mano
 
-    How much does `out` change when `w1` changes a little? `w1` reaches `out` through a chain
-    of operations, and the **chain rule** (*regla de la cadena*) multiplies the local derivative
-    of each link:
+        ¿Cuánto cambia `out` si cambiamos un poco `w1`? `w1` llega a `out` a través de una cadena de
+        operaciones, y la **regla de la cadena** (chain rule) multiplica la derivada local de cada
+        eslabón:
 
-    $$\frac{\partial\,\text{out}}{\partial w_1}
-      = \underbrace{\frac{\partial\,\text{out}}{\partial n}}_{1-\tanh^2 n}
-        \cdot \underbrace{\frac{\partial n}{\partial (x_1 w_1 + x_2 w_2)}}_{1}
-        \cdot \underbrace{\frac{\partial (x_1 w_1 + x_2 w_2)}{\partial (x_1 w_1)}}_{1}
-        \cdot \underbrace{\frac{\partial (x_1 w_1)}{\partial w_1}}_{x_1}$$
+        $$\frac{\partial\,\text{out}}{\partial w_1}
+          = \underbrace{\frac{\partial\,\text{out}}{\partial n}}_{1-\tanh^2 n}
+            \cdot \underbrace{\frac{\partial n}{\partial (x_1 w_1 + x_2 w_2)}}_{1}
+            \cdot \underbrace{\frac{\partial (x_1 w_1 + x_2 w_2)}{\partial (x_1 w_1)}}_{1}
+            \cdot \underbrace{\frac{\partial (x_1 w_1)}{\partial w_1}}_{x_1}$$
 
-    A sum passes the gradient on unchanged (local derivative 1); a product sends each input the
-    *other* factor.
-    """),
+        Una suma deja pasar el gradiente tal cual (derivada local 1); un producto le envía a cada
+        entrada el *otro* factor.
+        """,
+        en=r"""
+        ## The chain rule by hand
+
+        How much does `out` change when `w1` changes a little? `w1` reaches `out` through a chain
+        of operations, and the **chain rule** multiplies the local derivative of each link:
+
+        $$\frac{\partial\,\text{out}}{\partial w_1}
+          = \underbrace{\frac{\partial\,\text{out}}{\partial n}}_{1-\tanh^2 n}
+            \cdot \underbrace{\frac{\partial n}{\partial (x_1 w_1 + x_2 w_2)}}_{1}
+            \cdot \underbrace{\frac{\partial (x_1 w_1 + x_2 w_2)}{\partial (x_1 w_1)}}_{1}
+            \cdot \underbrace{\frac{\partial (x_1 w_1)}{\partial w_1}}_{x_1}$$
+
+        A sum passes the gradient on unchanged (local derivative 1); a product sends each input the
+        *other* factor.
+        """,
+    ),
     code("""
     dout_dn = 1 - out.data**2          # tanh'(n) = 1 - tanh²(n)
     by_hand = {
@@ -85,66 +135,113 @@ CELLS = [
     for name, grad in by_hand.items():
         print(f"∂out/∂{name} = {grad:+.6f}")
     """),
-    md("""
-    ## Backpropagation, step by step (*retropropagación paso a paso*)
+    md(
+        es="""
+        ## Retropropagación paso a paso
 
-    Backprop does the same multiplications for every node at once, walking the graph from the
-    output back to the inputs (reverse topological order). It starts with
-    `out.grad = 1` (∂out/∂out) and, at each node, adds to each input's grad
+        La retropropagación hace esas mismas multiplicaciones para todos los nodos a la vez,
+        recorriendo el grafo desde la salida hacia las entradas (en orden topológico inverso).
+        Empieza con `out.grad = 1` (∂out/∂out) y, en cada nodo, suma al gradiente de cada entrada
 
-    `input.grad += local derivative × node.grad`
+        `entrada.grad += derivada local × nodo.grad`
 
-    `viz.BackpropStepper` records one frame per node. In Jupyter the stepper below shows a slider
-    with *previous*/*next* buttons: the node being processed is outlined in red, the edges into
-    its operation show the local derivative and what was just added. (`stepper.to_html("backprop.html")`
-    writes the same frames to a page that opens in any browser.)
-    """),
+        `viz.BackpropStepper` guarda un fotograma por nodo. En Jupyter, el paso a paso de abajo
+        muestra un deslizador con botones *anterior*/*siguiente*: el nodo que se procesa aparece
+        recuadrado en rojo, y las aristas que entran en su operación muestran la derivada local y
+        lo que se acaba de sumar. (`stepper.to_html("backprop.html")` escribe los mismos fotogramas
+        en una página que se abre en cualquier navegador.)
+        """,
+        en="""
+        ## Backpropagation, step by step
+
+        Backprop does the same multiplications for every node at once, walking the graph from the
+        output back to the inputs (reverse topological order). It starts with `out.grad = 1`
+        (∂out/∂out) and, at each node, adds to each input's grad
+
+        `input.grad += local derivative × node.grad`
+
+        `viz.BackpropStepper` records one frame per node. In Jupyter the stepper below shows a
+        slider with *previous*/*next* buttons: the node being processed is outlined in red, the
+        edges into its operation show the local derivative and what was just added.
+        (`stepper.to_html("backprop.html")` writes the same frames to a page that opens in any
+        browser.)
+        """,
+    ),
     code("""
     stepper = viz.BackpropStepper(out)
     stepper
     """),
-    md("""
-    The same frames can be drawn one by one. Frame 0 is the start; here is frame 2, where the
-    gradient reaches the weighted sum `n`'s inputs:
-    """),
+    md(
+        es="""
+        Los fotogramas también se pueden dibujar uno a uno. El fotograma 0 es el punto de partida;
+        este es el 2, en el que el gradiente llega a las entradas de la suma ponderada `n`:
+        """,
+        en="""
+        The same frames can be drawn one by one. Frame 0 is the start; here is frame 2, where the
+        gradient reaches the weighted sum `n`'s inputs:
+        """,
+    ),
     code("""
     print(stepper.caption(2))
     stepper.digraph(2)
     """),
-    md("""
-    Each step of the stepper is a record of one node's turn, as `out.backward_steps()` yields
-    them: the upstream gradient ∂out/∂node, the local derivative towards each input and the
-    contribution added to that input's grad.
-    """),
+    md(
+        es="""
+        Cada paso es el registro del turno de un nodo, tal como los entrega `out.backward_steps()`:
+        el gradiente que llega desde arriba ∂out/∂nodo, la derivada local respecto de cada entrada y
+        la contribución que se suma al gradiente de esa entrada.
+        """,
+        en="""
+        Each step of the stepper is a record of one node's turn, as `out.backward_steps()` yields
+        them: the upstream gradient ∂out/∂node, the local derivative towards each input and the
+        contribution added to that input's grad.
+        """,
+    ),
     code("""
     for step in stepper.steps:
         if not step.children:
-            continue  # a leaf has no inputs to pass a gradient to
+            continue  # «una hoja no tiene entradas a las que pasar gradiente|a leaf has no inputs to pass a gradient to»
         for child, local, added in zip(step.children, step.local_grads, step.contributions):
-            print(f"{step.node.label:>14} → {child.label:<14} local ∂/∂input = {local:+.4f}"
+            print(f"{step.node.label:>14} → {child.label:<14} «∂ local/∂entrada|local ∂/∂input» = {local:+.4f}"
                   f"   grad += {local:+.4f} × {step.upstream:.4f} = {added:+.4f}")
     """),
-    md("""
-    After the last step every node holds its gradient. `show_local_grads=True` writes the local
-    derivative and the contribution on every edge, and `color_by_grad=True` colours the boxes
-    by the size of their gradient.
-    """),
+    md(
+        es="""
+        Tras el último paso, cada nodo tiene su gradiente. `show_local_grads=True` escribe en cada
+        arista la derivada local y la contribución, y `color_by_grad=True` colorea las cajas según
+        el tamaño de su gradiente.
+        """,
+        en="""
+        After the last step every node holds its gradient. `show_local_grads=True` writes the local
+        derivative and the contribution on every edge, and `color_by_grad=True` colours the boxes
+        by the size of their gradient.
+        """,
+    ),
     code("""
     viz.draw_graph(out, show_local_grads=True, color_by_grad=True)
     """),
     code("""
     backprop = {"w1": w1.grad, "w2": w2.grad, "b": b.grad, "x1": x1.grad, "x2": x2.grad}
     for name in by_hand:
-        print(f"∂out/∂{name}: by hand {by_hand[name]:+.6f}, backprop {backprop[name]:+.6f}")
+        print(f"∂out/∂{name}: «a mano|by hand» {by_hand[name]:+.6f}, «retropropagación|backprop» {backprop[name]:+.6f}")
     assert all(abs(by_hand[name] - backprop[name]) < 1e-12 for name in by_hand)
     """),
-    md("""
-    ### A value used twice: gradients add up
+    md(
+        es="""
+        ### Un valor usado dos veces: los gradientes se suman
 
-    When a value feeds two operations, both paths contribute to its gradient, which is why backprop
-    *adds* (`+=`) instead of assigning. For `c = a · a`, ∂c/∂a = a + a = 2a: each of the two edges
-    brings `a`.
-    """),
+        Cuando un valor alimenta dos operaciones, los dos caminos contribuyen a su gradiente; por eso
+        la retropropagación *acumula* (`+=`) en lugar de asignar. Para `c = a · a`,
+        ∂c/∂a = a + a = 2a: cada una de las dos aristas aporta `a`.
+        """,
+        en="""
+        ### A value used twice: gradients add up
+
+        When a value feeds two operations, both paths contribute to its gradient, which is why
+        backprop *adds* (`+=`) instead of assigning. For `c = a · a`, ∂c/∂a = a + a = 2a: each of
+        the two edges brings `a`.
+        """,
+    ),
     code("""
     a = Value(3.0, "a")
     c = named(a * a, "c")
@@ -152,17 +249,30 @@ CELLS = [
     print(f"∂c/∂a = {a.grad} (2a = {2 * a.data})")
     viz.draw_graph(c, show_local_grads=True)
     """),
-    md(r"""
-    ## Checking with finite differences (*diferencias finitas*)
+    md(
+        es=r"""
+        ## Comprobación con diferencias finitas
 
-    A derivative is a limit, so we can estimate it by nudging one input by a small $h$ in both
-    directions (the central difference):
+        Una derivada es un límite, así que podemos estimarla moviendo una entrada un $h$ pequeño
+        en los dos sentidos (la diferencia centrada, *central difference*):
 
-    $$\frac{\partial f}{\partial w} \approx \frac{f(w + h) - f(w - h)}{2h}$$
+        $$\frac{\partial f}{\partial w} \approx \frac{f(w + h) - f(w - h)}{2h}$$
 
-    It needs two forward passes per input, so it is far too slow to train with, but it is the
-    independent check of every gradient that backprop computes.
-    """),
+        Necesita dos pasadas hacia delante por entrada, así que es demasiado lenta para entrenar,
+        pero es la comprobación independiente de cada gradiente que calcula la retropropagación.
+        """,
+        en=r"""
+        ## Checking with finite differences
+
+        A derivative is a limit, so we can estimate it by nudging one input by a small $h$ in both
+        directions (the central difference):
+
+        $$\frac{\partial f}{\partial w} \approx \frac{f(w + h) - f(w - h)}{2h}$$
+
+        It needs two forward passes per input, so it is far too slow to train with, but it is the
+        independent check of every gradient that backprop computes.
+        """,
+    ),
     code("""
     def neuron(x1, x2, w1, w2, b):
         return (x1 * w1 + x2 * w2 + b).tanh()
@@ -171,33 +281,51 @@ CELLS = [
     h = 1e-6
     plus = neuron(x1, x2, Value(w1.data + h), w2, b).data
     minus = neuron(x1, x2, Value(w1.data - h), w2, b).data
-    print(f"finite difference for w1: {(plus - minus) / (2 * h):+.8f}")
-    print(f"backprop for w1:          {w1.grad:+.8f}")
+    print(f"«diferencia finita para w1:|finite difference for w1:» {(plus - minus) / (2 * h):+.8f}")
+    print(f"«retropropagación para w1: |backprop for w1:         » {w1.grad:+.8f}")
     """),
-    md("""
-    `autograd.numerical_grads` does this for every input, and `autograd.gradcheck` compares the
-    result with backprop (it raises an error that names the input when they disagree).
-    `viz.draw_gradcheck` draws the check on the graph: green inputs agree.
-    """),
+    md(
+        es="""
+        `autograd.numerical_grads` hace esto para cada entrada, y `autograd.gradcheck` compara el
+        resultado con la retropropagación (lanza un error que nombra la entrada cuando no
+        coinciden). `viz.draw_gradcheck` dibuja la comprobación sobre el grafo: las entradas en
+        verde coinciden.
+        """,
+        en="""
+        `autograd.numerical_grads` does this for every input, and `autograd.gradcheck` compares the
+        result with backprop (it raises an error that names the input when they disagree).
+        `viz.draw_gradcheck` draws the check on the graph: green inputs agree.
+        """,
+    ),
     code("""
     inputs = [x1, x2, w1, w2, b]
     estimates = numerical_grads(neuron, inputs)
-    print("finite differences:", [round(g, 6) for g in estimates])
-    print("gradcheck passes:", gradcheck(neuron, inputs))
+    print("«diferencias finitas|finite differences»:", [round(g, 6) for g in estimates])
+    print("«gradcheck pasa|gradcheck passes»:", gradcheck(neuron, inputs))
     viz.draw_gradcheck(neuron, inputs)
     """),
-    md("""
-    ## The same gradients from PyTorch
+    md(
+        es="""
+        ## Los mismos gradientes, con PyTorch
 
-    PyTorch builds the same graph behind its tensors; in float64 its gradients agree with ours to
-    the last digits. (This cell skips itself when PyTorch is not installed.)
-    """),
+        PyTorch construye el mismo grafo detrás de sus tensores; en float64 sus gradientes
+        coinciden con los nuestros hasta las últimas cifras. (Si PyTorch no está instalado, esta
+        celda se salta la comparación.)
+        """,
+        en="""
+        ## The same gradients from PyTorch
+
+        PyTorch builds the same graph behind its tensors; in float64 its gradients agree with ours
+        to the last digits. (This cell skips itself when PyTorch is not installed.)
+        """,
+    ),
     code("""
     try:
         import torch
     except ImportError:
         torch = None
-        print("PyTorch is not installed (pip install torch): skipping the comparison")
+        print("«PyTorch no está instalado (pip install torch): me salto la comparación|"
+              "PyTorch is not installed (pip install torch): skipping the comparison»")
 
     if torch is not None:
         leaves = {v.label: torch.tensor(v.data, dtype=torch.float64, requires_grad=True) for v in inputs}
@@ -206,60 +334,97 @@ CELLS = [
         for v in inputs:
             theirs = leaves[v.label].grad.item()
             print(f"{v.label:>2}: retrograd {v.grad:+.10f}   PyTorch {theirs:+.10f}   "
-                  f"difference {abs(v.grad - theirs):.1e}")
+                  f"«diferencia|difference» {abs(v.grad - theirs):.1e}")
             assert abs(v.grad - theirs) < 1e-12
-        print("PyTorch agrees")
+        print("«PyTorch coincide|PyTorch agrees»")
     """),
-    md("""
-    ## The library's neuron, and one step of gradient descent
+    md(
+        es="""
+        ## La neurona de la biblioteca, y un paso de descenso del gradiente
 
-    `nn.Neuron` is this neuron packaged: weights, bias and activation. With `fused=False` it
-    builds the graph node by node as above; by default (`fused=True`) the weighted sum `w·x + b`
-    is a single node, which is faster and keeps big graphs readable.
-    """),
+        `nn.Neuron` es esta misma neurona empaquetada: pesos, sesgo y activación. Con `fused=False`
+        construye el grafo nodo a nodo, como arriba; por defecto (`fused=True`) la suma ponderada
+        `w·x + b` es un solo nodo, que es más rápido y mantiene legibles los grafos grandes.
+        """,
+        en="""
+        ## The library's neuron, and one step of gradient descent
+
+        `nn.Neuron` is this neuron packaged: weights, bias and activation. With `fused=False` it
+        builds the graph node by node as above; by default (`fused=True`) the weighted sum `w·x + b`
+        is a single node, which is faster and keeps big graphs readable.
+        """,
+    ),
     code("""
     neuron_unit = nn.Neuron(2, "tanh", weights=[0.8, -1.2], bias=-1.2)
     prediction = neuron_unit([1.5, -0.5])
-    print(f"nn.Neuron gives {prediction.data:.4f} (same as out = {out.data:.4f})")
+    print(f"«nn.Neuron da|nn.Neuron gives» {prediction.data:.4f} («igual que|same as» out = {out.data:.4f})")
     viz.draw_graph(prediction)
     """),
-    md(r"""
-    To *learn*, we need a **loss** (*pérdida*): a number that says how wrong the output is. For a
-    target $t$ the squared error is $L = (\text{out} - t)^2$. **Gradient descent**
-    (*descenso del gradiente*) moves every parameter a small step against its gradient,
+    md(
+        es=r"""
+        Para *aprender* necesitamos una **función de pérdida** (loss): un número que dice cuánto se
+        equivoca la salida. Para un objetivo $t$, el error cuadrático es $L = (\text{out} - t)^2$.
+        El **descenso del gradiente** (gradient descent) mueve cada parámetro un pequeño paso en
+        contra de su gradiente,
 
-    $$w \leftarrow w - \eta \, \frac{\partial L}{\partial w},$$
+        $$w \leftarrow w - \eta \, \frac{\partial L}{\partial w},$$
 
-    where $\eta$ is the **learning rate** (*tasa de aprendizaje*). Repeat, and the loss falls.
-    """),
+        donde $\eta$ es la **tasa de aprendizaje** (learning rate). Se repite, y la pérdida baja.
+        """,
+        en=r"""
+        To *learn*, we need a **loss**: a number that says how wrong the output is. For a target
+        $t$ the squared error is $L = (\text{out} - t)^2$. **Gradient descent** moves every
+        parameter a small step against its gradient,
+
+        $$w \leftarrow w - \eta \, \frac{\partial L}{\partial w},$$
+
+        where $\eta$ is the **learning rate**. Repeat, and the loss falls.
+        """,
+    ),
     code("""
     target = -0.5
     learning_rate = 0.05
     losses = []
     for _ in range(30):
         loss = (neuron_unit([1.5, -0.5]) - target) ** 2
-        neuron_unit.zero_grad()           # leaves accumulate grads: clear them first
+        neuron_unit.zero_grad()           # «las hojas acumulan gradientes: primero se ponen a cero|leaves accumulate grads: clear them first»
         loss.backward()
         for p in neuron_unit.parameters():
             p.data -= learning_rate * p.grad
         losses.append(loss.data)
 
     output = neuron_unit([1.5, -0.5]).data
-    print(f"loss: {losses[0]:.4f} → {losses[-1]:.6f};  output now {output:+.4f} (target {target})")
+    print(f"«pérdida|loss»: {losses[0]:.4f} → {losses[-1]:.6f};  «salida ahora|output now» {output:+.4f} "
+          f"(«objetivo|target» {target})")
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot(losses, marker="o", markersize=3)
-    ax.set(xlabel="step of gradient descent", ylabel="loss (pérdida)", title="one neuron learning a target")
+    ax.set(xlabel="«paso del descenso del gradiente|step of gradient descent»", ylabel="«pérdida|loss»",
+           title="«una neurona aprende un objetivo|one neuron learning a target»")
     ax.grid(alpha=0.3)
     plt.show()
     """),
-    md("""
-    **What to remember**
+    md(
+        es="""
+        **Para recordar**
 
-    - A neuron is a weighted sum plus a bias, passed through an activation.
-    - Backprop is the chain rule applied node by node, from the output back: each input's grad
-      gets `local derivative × upstream grad`, and contributions from several paths add up.
-    - Finite differences and PyTorch are two independent checks of the same numbers.
+        - Una neurona es una suma ponderada más un sesgo, pasada por una función de activación.
+        - La retropropagación es la regla de la cadena aplicada nodo a nodo, desde la salida hacia
+          atrás: el gradiente de cada entrada recibe `derivada local × gradiente de arriba`, y las
+          contribuciones de varios caminos se suman.
+        - Las diferencias finitas y PyTorch son dos comprobaciones independientes de los mismos
+          números.
 
-    Next: [2. Activations and losses](02_activations_and_losses.ipynb).
-    """),
+        Siguiente: [2. Funciones de activación y de pérdida](02_activations_and_losses.ipynb).
+        """,
+        en="""
+        **What to remember**
+
+        - A neuron is a weighted sum plus a bias, passed through an activation.
+        - Backprop is the chain rule applied node by node, from the output back: each input's grad
+          gets `local derivative × upstream grad`, and contributions from several paths add up.
+        - Finite differences and PyTorch are two independent checks of the same numbers.
+
+        Next: [2. Activations and losses](02_activations_and_losses.ipynb).
+        """,
+    ),
 ]

@@ -3,14 +3,23 @@
 from . import code, md
 
 CELLS = [
-    md("""
-    # 3. The perceptron and the MLP classifier (*el perceptrón y el perceptrón multicapa*)
+    md(
+        es="""
+        # 3. El perceptrón y el perceptrón multicapa
 
-    One neuron draws one straight line through the plane. This notebook shows what that cannot
-    do (XOR), how one **hidden layer** (*capa oculta*) fixes it, and then the knobs of training:
-    the **learning rate** (*tasa de aprendizaje*), the **mini-batch** (*minilote*) size, the
-    optimiser and the learning-rate schedule.
-    """),
+        Una neurona traza una sola recta en el plano. Este cuaderno muestra lo que eso no puede
+        resolver (XOR), cómo lo arregla una **capa oculta** (hidden layer) y, después, los mandos
+        del entrenamiento: la **tasa de aprendizaje** (learning rate), el tamaño del **lote**
+        (mini-batch), el optimizador y la planificación de la tasa de aprendizaje (schedule).
+        """,
+        en="""
+        # 3. The perceptron and the MLP classifier
+
+        One neuron draws one straight line through the plane. This notebook shows what that cannot
+        do (XOR), how one **hidden layer** fixes it, and then the knobs of training: the
+        **learning rate**, the **mini-batch** size, the optimiser and the learning-rate schedule.
+        """,
+    ),
     code("""
     %matplotlib inline
     import time
@@ -21,18 +30,35 @@ CELLS = [
     import nn
     import viz
     from nn import data
+
+    viz.set_language(«"es"|"en"»)
     """),
-    md(r"""
-    ## The perceptron
+    md(
+        es=r"""
+        ## El perceptrón
 
-    Rosenblatt's perceptron is a neuron with a step activation: it answers 1 when
-    $w \cdot x + b > 0$, else 0. Its learning rule moves the weights only on mistakes:
+        El perceptrón de Rosenblatt es una neurona con activación escalón: responde 1 cuando
+        $w \cdot x + b > 0$ y 0 en otro caso. Su regla de aprendizaje solo mueve los pesos cuando
+        se equivoca:
 
-    $$w \leftarrow w + \eta\,(t - \hat y)\,x, \qquad b \leftarrow b + \eta\,(t - \hat y).$$
+        $$w \leftarrow w + \eta\,(t - \hat y)\,x, \qquad b \leftarrow b + \eta\,(t - \hat y).$$
 
-    When a straight line can separate the two classes (*linearly separable* data), the rule
-    finds one in a finite number of steps. On XOR no line exists, and the mistakes never stop.
-    """),
+        Si una recta puede separar las dos clases (datos *linealmente separables*), la regla
+        encuentra una en un número finito de pasos. Con XOR no existe tal recta, y los errores no
+        terminan nunca.
+        """,
+        en=r"""
+        ## The perceptron
+
+        Rosenblatt's perceptron is a neuron with a step activation: it answers 1 when
+        $w \cdot x + b > 0$, else 0. Its learning rule moves the weights only on mistakes:
+
+        $$w \leftarrow w + \eta\,(t - \hat y)\,x, \qquad b \leftarrow b + \eta\,(t - \hat y).$$
+
+        When a straight line can separate the two classes (*linearly separable* data), the rule
+        finds one in a finite number of steps. On XOR no line exists, and the mistakes never stop.
+        """,
+    ),
     code("""
     def train_perceptron(X, y, epochs=30, learning_rate=0.1, seed=0):
         \"\"\"Rosenblatt's rule; returns the weights, the bias and the number of mistakes in each epoch.\"\"\"
@@ -54,96 +80,141 @@ CELLS = [
     gaussian = data.make_gaussian(200, noise=0.0, seed=1)
     xor = data.make_xor(200, noise=0.0, seed=1)
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), layout="constrained")
-    for ax, (name, (X, y)) in zip(axes[:2], (("Gaussian", gaussian), ("XOR", xor))):
+    for ax, (name, (X, y)) in zip(axes[:2], (("«gaussianas|Gaussian»", gaussian), ("XOR", xor))):
         w, b, mistakes = train_perceptron(X, y)
         axes[2].plot(mistakes, marker="o", markersize=3, label=name)
         ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=12, edgecolors="k", linewidths=0.3)
         xs = np.linspace(-6, 6, 2)
         if abs(w[1]) > 1e-12:
             ax.plot(xs, -(w[0] * xs + b) / w[1], "k", linewidth=1.5, label="w·x + b = 0")
-        ax.set(xlim=(-6.5, 6.5), ylim=(-6.5, 6.5), title=f"{name}: {mistakes[-1]} mistakes in the last epoch")
+        ax.set(xlim=(-6.5, 6.5), ylim=(-6.5, 6.5),
+               title=f"{name}: {mistakes[-1]} «errores en la última época|mistakes in the last epoch»")
         ax.legend(loc="lower right", fontsize=8)
-    axes[2].set(xlabel="epoch (época)", ylabel="mistakes in the epoch", title="the perceptron rule")
+    axes[2].set(xlabel="«época|epoch»", ylabel="«errores en la época|mistakes in the epoch»",
+                title="«la regla del perceptrón|the perceptron rule»")
     axes[2].legend()
     axes[2].grid(alpha=0.3)
     plt.show()
     """),
-    md("""
-    ## One hidden layer solves XOR
+    md(
+        es="""
+        ## Una capa oculta resuelve XOR
 
-    The same happens to any single layer trained by gradient descent: a linear model (here one
-    `Linear` layer, a logistic regression trained with binary cross-entropy) stays at chance on
-    XOR. Add a hidden layer of a few tanh neurons and the network can bend its boundary: each
-    hidden neuron draws a line, and the output neuron combines them.
+        Lo mismo le pasa a cualquier capa única entrenada con descenso del gradiente: un modelo
+        lineal (aquí una sola capa `Linear`, una regresión logística entrenada con entropía cruzada
+        binaria) se queda en el azar con XOR. Añadimos una capa oculta de unas pocas neuronas tanh y
+        la red ya puede curvar su frontera: cada neurona oculta traza una recta y la neurona de
+        salida las combina.
 
-    `nn.mlp(2, [4, 1], activation="tanh")` is the network 2-4-1 on the fast tensor engine (its
-    parameters are NumPy arrays); `nn.fit` runs the training loop: forward, loss, backward,
-    optimiser step, for every mini-batch of every **epoch** (*época*).
-    """),
+        `nn.mlp(2, [4, 1], activation="tanh")` es la red 2-4-1 sobre el motor tensorial, el rápido
+        (sus parámetros son arrays de NumPy); `nn.fit` ejecuta el bucle de entrenamiento: pasada
+        hacia delante, pérdida, retropropagación y paso del optimizador, para cada lote de cada
+        **época** (epoch).
+        """,
+        en="""
+        ## One hidden layer solves XOR
+
+        The same happens to any single layer trained by gradient descent: a linear model (here one
+        `Linear` layer, a logistic regression trained with binary cross-entropy) stays at chance on
+        XOR. Add a hidden layer of a few tanh neurons and the network can bend its boundary: each
+        hidden neuron draws a line, and the output neuron combines them.
+
+        `nn.mlp(2, [4, 1], activation="tanh")` is the network 2-4-1 on the fast tensor engine (its
+        parameters are NumPy arrays); `nn.fit` runs the training loop: forward, loss, backward,
+        optimiser step, for every mini-batch of every **epoch**.
+        """,
+    ),
     code("""
     X, y = xor
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=0.25, seed=0)
 
-    linear_model = nn.mlp(2, [1], seed=0)                       # no hidden layer
-    hidden_model = nn.mlp(2, [4, 1], activation="tanh", seed=0)  # one hidden layer of 4 neurons
+    linear_model = nn.mlp(2, [1], seed=0)                       # «sin capa oculta|no hidden layer»
+    hidden_model = nn.mlp(2, [4, 1], activation="tanh", seed=0)  # «una capa oculta de 4 neuronas|one hidden layer of 4»
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.4), layout="constrained")
-    names = ("XOR, no hidden layer", "XOR, one hidden layer")
+    names = ("«XOR, sin capa oculta|XOR, no hidden layer»", "«XOR, una capa oculta|XOR, one hidden layer»")
     for ax, model, name in zip(axes, (linear_model, hidden_model), names):
         history = nn.fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.05), (X_train, y_train),
                          epochs=60, batch_size=16, validation=(X_test, y_test), seed=0, progress=False)
-        print(f"{name}: training accuracy {history.train_accuracy[-1]:.0%}, "
-              f"test accuracy {history.val_accuracy[-1]:.0%}")
+        print(f"{name}: «exactitud en entrenamiento|training accuracy» {history.train_accuracy[-1]:.0%}, "
+              f"«exactitud en prueba|test accuracy» {history.val_accuracy[-1]:.0%}")
         viz.plot_decision_boundary(model, X_train, y_train, ax=ax, threshold=0.0, title=name)
     plt.show()
     """),
-    md("""
-    The picture of the trained network, in the style of the TensorFlow Playground: orange lines
-    are positive weights (*pesos*), blue negative, thicker means larger.
-    """),
+    md(
+        es="""
+        El dibujo de la red entrenada, al estilo del TensorFlow Playground: las líneas naranjas son
+        pesos positivos, las azules negativos, y cuanto más gruesas, mayores.
+        """,
+        en="""
+        The picture of the trained network, in the style of the TensorFlow Playground: orange lines
+        are positive weights, blue negative, thicker means larger.
+        """,
+    ),
     code("""
     viz.draw_mlp(hidden_model)
     """),
-    md("""
-    ## The Playground data sets
+    md(
+        es="""
+        ## Los conjuntos de datos del Playground
 
-    The four classification sets of the TensorFlow Playground: **circle**, **XOR**, **Gaussian**
-    and **spiral**. Each gets a small MLP with two hidden layers; the spiral is the hardest and
-    needs more neurons, more epochs and ReLU units. The tensor engine trains each in about a second
-    or less.
-    """),
+        Los cuatro conjuntos de clasificación del TensorFlow Playground: **círculo**, **XOR**,
+        **gaussianas** y **espiral**. Cada uno recibe un MLP pequeño con dos capas ocultas; la
+        espiral es la más difícil y necesita más neuronas, más épocas y unidades ReLU. El motor
+        tensorial entrena cada uno en un segundo o menos.
+        """,
+        en="""
+        ## The Playground data sets
+
+        The four classification sets of the TensorFlow Playground: **circle**, **XOR**,
+        **Gaussian** and **spiral**. Each gets a small MLP with two hidden layers; the spiral is the
+        hardest and needs more neurons, more epochs and ReLU units. The tensor engine trains each in
+        about a second or less.
+        """,
+    ),
     code("""
     sets = {
-        "circle": (data.make_circle(300, noise=0.1, seed=0), [8, 1], 40),
-        "XOR": (data.make_xor(300, noise=0.1, seed=0), [8, 1], 40),
-        "Gaussian": (data.make_gaussian(300, noise=0.1, seed=0), [8, 1], 20),
-        "spiral": (data.make_spiral(200, noise=0.05, seed=0), [24, 24, 1], 100),
+        "«círculo|circle»": (data.make_circle(300, noise=0.1, seed=0), [8, 1], 40, "tanh"),
+        "XOR": (data.make_xor(300, noise=0.1, seed=0), [8, 1], 40, "tanh"),
+        "«gaussianas|Gaussian»": (data.make_gaussian(300, noise=0.1, seed=0), [8, 1], 20, "tanh"),
+        # «tanh aprende la espiral mucho más despacio que ReLU|tanh learns the spiral far more slowly than ReLU»
+        "«espiral|spiral»": (data.make_spiral(200, noise=0.05, seed=0), [24, 24, 1], 100, "relu"),
     }
     fig, axes = plt.subplots(1, 4, figsize=(18, 4.4), layout="constrained")
-    for ax, (name, ((X, y), sizes, epochs)) in zip(axes, sets.items()):
-        X = X / 6.0                                   # the Playground square [-6, 6]² → [-1, 1]²
-        activation = "relu" if name == "spiral" else "tanh"   # tanh learns the spiral far more slowly
+    for ax, (name, ((X, y), sizes, epochs, activation)) in zip(axes, sets.items()):
+        X = X / 6.0                                   # «el cuadrado del Playground|the Playground square» [-6, 6]² → [-1, 1]²
         model = nn.mlp(2, sizes, activation=activation, seed=0)
         history = nn.fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.01), (X, y),
                          epochs=epochs, batch_size=16, seed=0, progress=False)
         architecture = "-".join(map(str, [2, *sizes]))
-        print(f"{name:>8}: MLP {architecture} ({activation}), {epochs} epochs, "
-              f"training accuracy {history.train_accuracy[-1]:.0%}")
+        print(f"{name:>11}: MLP {architecture} ({activation}), {epochs} «épocas|epochs», "
+              f"«exactitud en entrenamiento|training accuracy» {history.train_accuracy[-1]:.0%}")
         viz.plot_decision_boundary(model, X, y, ax=ax, threshold=0.0, resolution=120,
                                    title=f"{name} ({architecture})")
     plt.show()
     """),
-    md("""
-    ## The moons demo on the scalar engine
+    md(
+        es="""
+        ## La demostración de las lunas en el motor escalar
 
-    The classic demonstration: 100 points of two moons, an MLP 2-16-16-1 whose every weight is a
-    `Value`, the hinge loss with labels ±1, a small L2 penalty, and plain gradient descent written
-    out as in the lecture. Each epoch is one forward pass over all the points, one
-    `backward()` through a graph of tens of thousands of nodes, and one update of the 337
-    parameters.
-    """),
+        La demostración clásica: 100 puntos de dos lunas, un MLP 2-16-16-1 en el que cada peso es
+        un `Value`, la pérdida bisagra con etiquetas ±1, una pequeña penalización L2 y el descenso
+        del gradiente escrito a mano, como en clase. Cada época es una pasada hacia delante por
+        todos los puntos, un `backward()` a través de un grafo de decenas de miles de nodos y una
+        actualización de los 337 parámetros.
+        """,
+        en="""
+        ## The moons demo on the scalar engine
+
+        The classic demonstration: 100 points of two moons, an MLP 2-16-16-1 whose every weight is
+        a `Value`, the hinge loss with labels ±1, a small L2 penalty, and plain gradient descent
+        written out as in the lecture. Each epoch is one forward pass over all the points, one
+        `backward()` through a graph of tens of thousands of nodes, and one update of the 337
+        parameters.
+        """,
+    ),
     code("""
     X, labels = data.make_moons(100, noise=0.1, seed=0)
-    y = data.to_plus_minus_one(labels)                  # hinge loss wants -1/+1
+    y = data.to_plus_minus_one(labels)                  # «la pérdida bisagra quiere -1/+1|hinge loss wants -1/+1»
 
     model = nn.MLP(2, [16, 16, 1], activation="relu", init="uniform", seed=0)
     parameters = model.parameters()
@@ -151,60 +222,89 @@ CELLS = [
     epochs = 60
     start = time.perf_counter()
     for epoch in range(epochs):
-        scores = [model(list(x)) for x in X]                                 # forward
-        loss = nn.hinge_loss(scores, y) + 1e-4 * nn.l2_penalty(parameters)   # cost (coste) + L2
+        scores = [model(list(x)) for x in X]                                 # «pasada hacia delante|forward»
+        loss = nn.hinge_loss(scores, y) + 1e-4 * nn.l2_penalty(parameters)   # «coste|cost» + L2
         optimizer.zero_grad()
-        loss.backward()                                                      # backprop
-        optimizer.lr = 1.0 - 0.9 * epoch / epochs                            # learning rate 1.0 → 0.1
+        loss.backward()                                                      # «retropropagación|backprop»
+        optimizer.lr = 1.0 - 0.9 * epoch / epochs                            # «tasa de aprendizaje|learning rate» 1.0 → 0.1
         optimizer.step()                                                     # w -= lr * grad
         if epoch % 10 == 0 or epoch == epochs - 1:
             accuracy = np.mean(np.sign([s.data for s in scores]) == y)
-            print(f"epoch {epoch:3d}: loss {loss.data:.4f}, training accuracy {accuracy:.0%}")
-    print(f"{model.num_parameters()} parameters, {time.perf_counter() - start:.1f} s on the scalar engine")
+            print(f"«época|epoch» {epoch:3d}: «pérdida|loss» {loss.data:.4f}, "
+                  f"«exactitud en entrenamiento|training accuracy» {accuracy:.0%}")
+    print(f"{model.num_parameters()} «parámetros|parameters», {time.perf_counter() - start:.1f} s "
+          "«en el motor escalar|on the scalar engine»")
     """),
     code("""
     fig, axes = plt.subplots(1, 2, figsize=(13, 5), layout="constrained", width_ratios=[1, 1.3])
-    # Same weights on the tensor engine: drawing the boundary needs 40,000 forward passes.
+    # «Los mismos pesos en el motor tensorial: la frontera pide 40 000 pasadas|Same weights on the tensor engine: 40,000 passes»
     viz.plot_decision_boundary(nn.to_tensor(model), X, y.astype(int), ax=axes[0], threshold=0.0,
-                               title="two moons, scalar MLP 2-16-16-1")
-    viz.draw_mlp(model, ax=axes[1], title="the trained network: orange weights > 0, blue < 0")
+                               title="«dos lunas, MLP escalar 2-16-16-1|two moons, scalar MLP 2-16-16-1»")
+    viz.draw_mlp(model, ax=axes[1],
+                 title="«la red entrenada: pesos naranjas > 0, azules < 0|the trained network: orange weights > 0, blue < 0»")
     plt.show()
     """),
-    md("""
-    ## The learning rate (*tasa de aprendizaje*)
+    md(
+        es="""
+        ## La tasa de aprendizaje
 
-    Too small and training crawls; too large and each step overshoots the minimum, so the loss
-    jumps around instead of falling. (When a step overshoots so far that the loss becomes
-    infinite or NaN, `nn.fit` stops with `TrainingDiverged`: notebook 4.)
-    """),
+        Demasiado pequeña y el entrenamiento avanza a paso de tortuga; demasiado grande y cada paso
+        se pasa del mínimo, así que la pérdida salta de un lado a otro en vez de bajar. (Cuando un
+        paso se pasa tanto que la pérdida se vuelve infinita o NaN, `nn.fit` se detiene con
+        `TrainingDiverged`: cuaderno 4.)
+        """,
+        en="""
+        ## The learning rate
+
+        Too small and training crawls; too large and each step overshoots the minimum, so the loss
+        jumps around instead of falling. (When a step overshoots so far that the loss becomes
+        infinite or NaN, `nn.fit` stops with `TrainingDiverged`: notebook 4.)
+        """,
+    ),
     code("""
     X, y = data.make_circle(300, noise=0.1, seed=0)
     X = data.StandardScaler().fit_transform(X)
     fig, ax = plt.subplots(figsize=(7, 4))
-    for learning_rate, verdict in ((0.01, "too small"), (1.0, "about right"), (30.0, "too large")):
+    verdicts = ("«demasiado pequeña|too small»", "«adecuada|about right»", "«demasiado grande|too large»")
+    for learning_rate, verdict in zip((0.01, 1.0, 30.0), verdicts):
         model = nn.mlp(2, [8, 1], activation="tanh", seed=0)
         history = nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=learning_rate), (X, y),
                          epochs=25, batch_size=30, seed=0, progress=False)
         ax.plot(range(1, 26), history.train_loss, marker="o", markersize=2,
-                label=f"lr = {learning_rate:g} ({verdict}): final loss {history.train_loss[-1]:.3f}")
-    ax.set(xlabel="epoch", ylabel="training loss", yscale="log", title="circle, MLP 2-8-1, three learning rates")
+                label=f"lr = {learning_rate:g} ({verdict}): «pérdida final|final loss» {history.train_loss[-1]:.3f}")
+    ax.set(xlabel="«época|epoch»", ylabel="«pérdida de entrenamiento|training loss»", yscale="log",
+           title="«círculo, MLP 2-8-1, tres tasas de aprendizaje|circle, MLP 2-8-1, three learning rates»")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     plt.show()
     """),
-    md("""
-    ## Batch size: gradient descent, mini-batch SGD and SGD
+    md(
+        es="""
+        ## El tamaño del lote: descenso del gradiente, SGD por lotes y SGD
 
-    The gradient of the cost is an average over examples. **Full-batch gradient descent** uses all
-    of them for every step: accurate, but one step per epoch. **Stochastic gradient descent**
-    uses one example per step: noisy, many steps. **Mini-batch SGD** (*minilotes*) sits between:
-    a few dozen examples per step, the usual choice. Per epoch, smaller batches make more
-    progress; per step, larger batches give a smoother loss.
-    """),
+        El gradiente del coste es una media sobre los ejemplos. El **descenso del gradiente por lote
+        completo** (full batch) los usa todos en cada paso: preciso, pero un solo paso por época.
+        El **descenso del gradiente estocástico** (SGD) usa un ejemplo por paso: ruidoso, muchos
+        pasos. El **SGD por minilotes** (mini-batch) queda en medio: unas decenas de ejemplos por
+        paso, la elección habitual. Por época, los lotes pequeños avanzan más; por paso, los lotes
+        grandes dan una pérdida más suave.
+        """,
+        en="""
+        ## Batch size: gradient descent, mini-batch SGD and SGD
+
+        The gradient of the cost is an average over examples. **Full-batch gradient descent** uses
+        all of them for every step: accurate, but one step per epoch. **Stochastic gradient
+        descent** uses one example per step: noisy, many steps. **Mini-batch SGD** sits between: a
+        few dozen examples per step, the usual choice. Per epoch, smaller batches make more
+        progress; per step, larger batches give a smoother loss.
+        """,
+    ),
     code("""
     X_small, y_small = X[:150], y[:150]
     fig, axes = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
-    for batch_size, name in ((None, "full batch"), (16, "mini-batch of 16"), (1, "one example (SGD)")):
+    batches = ((None, "«lote completo|full batch»"), (16, "«minilote de 16|mini-batch of 16»"),
+               (1, "«un ejemplo (SGD)|one example (SGD)»"))
+    for batch_size, name in batches:
         model = nn.mlp(2, [8, 1], activation="tanh", seed=0)
         start = time.perf_counter()
         history = nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.1), (X_small, y_small),
@@ -212,74 +312,107 @@ CELLS = [
         seconds = time.perf_counter() - start
         steps = len(history.step_loss)
         axes[0].plot(range(1, 11), history.train_loss, marker="o", markersize=3,
-                     label=f"{name}: {steps} steps, {seconds:.2f} s")
+                     label=f"{name}: {steps} «pasos|steps», {seconds:.2f} s")
         axes[1].plot(history.step_loss[:300], linewidth=0.8, label=name)
-    axes[0].set(xlabel="epoch", ylabel="training loss", title="per epoch")
-    axes[1].set(xlabel="step (first 300)", ylabel="loss of the step's batch",
-                title="per step: the noise of small batches")
+    axes[0].set(xlabel="«época|epoch»", ylabel="«pérdida de entrenamiento|training loss»", title="«por época|per epoch»")
+    axes[1].set(xlabel="«paso (los 300 primeros)|step (first 300)»", ylabel="«pérdida del lote del paso|loss of the step's batch»",
+                title="«por paso: el ruido de los lotes pequeños|per step: the noise of small batches»")
     for ax in axes:
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     plt.show()
     """),
-    md(r"""
-    ## Optimisers (*optimizadores*)
+    md(
+        es=r"""
+        ## Optimizadores
 
-    All of them use the same gradient; they differ in how they turn it into a step.
+        Todos usan el mismo gradiente; se diferencian en cómo lo convierten en un paso.
 
-    - **SGD**: $w \leftarrow w - \eta g$.
-    - **Momentum**: keep a velocity $v \leftarrow \mu v + g$ and step along it, so consistent
-      directions speed up and zig-zags cancel.
-    - **RMSprop**: divide each weight's step by a running root-mean-square of its gradients, so
-      every weight moves at a similar pace.
-    - **Adam**: momentum and RMSprop together (with a bias correction for the first steps); a
-      robust default.
-    - **L-BFGS**: a quasi-Newton method that builds a picture of the curvature from the last
-      gradients and searches along a line; it needs the full batch and shines on **small data
-      sets** with smooth losses. One of its steps runs up to 20 forward/backward passes. (Here it
-      drives the loss to ~0 on noisy data: it fits the noise too, which notebook 4 calls
-      overfitting.)
-    """),
+        - **SGD**: $w \leftarrow w - \eta g$.
+        - **Momento** (momentum): se mantiene una velocidad $v \leftarrow \mu v + g$ y se avanza en
+          su dirección, de modo que las direcciones constantes aceleran y los zigzags se anulan.
+        - **RMSprop**: divide el paso de cada peso por una media cuadrática móvil de sus
+          gradientes, para que todos los pesos avancen a un ritmo parecido.
+        - **Adam**: momento y RMSprop juntos (con una corrección del sesgo de los primeros pasos);
+          una opción por defecto robusta.
+        - **L-BFGS**: un método cuasi-Newton que se hace una idea de la curvatura a partir de los
+          últimos gradientes y busca a lo largo de una recta; necesita el lote completo y brilla en
+          **conjuntos de datos pequeños** con pérdidas suaves. Cada uno de sus pasos hace hasta 20
+          pasadas hacia delante y hacia atrás. (Aquí lleva la pérdida a casi 0 con datos ruidosos:
+          también aprende el ruido, lo que el cuaderno 4 llama sobreajuste.)
+        """,
+        en=r"""
+        ## Optimisers
+
+        All of them use the same gradient; they differ in how they turn it into a step.
+
+        - **SGD**: $w \leftarrow w - \eta g$.
+        - **Momentum**: keep a velocity $v \leftarrow \mu v + g$ and step along it, so consistent
+          directions speed up and zig-zags cancel.
+        - **RMSprop**: divide each weight's step by a running root-mean-square of its gradients, so
+          every weight moves at a similar pace.
+        - **Adam**: momentum and RMSprop together (with a bias correction for the first steps); a
+          robust default.
+        - **L-BFGS**: a quasi-Newton method that builds a picture of the curvature from the last
+          gradients and searches along a line; it needs the full batch and shines on **small data
+          sets** with smooth losses. One of its steps runs up to 20 forward/backward passes. (Here
+          it drives the loss to ~0 on noisy data: it fits the noise too, which notebook 4 calls
+          overfitting.)
+        """,
+    ),
     code("""
     X, y = data.make_moons(200, noise=0.2, seed=0)
     X = data.StandardScaler().fit_transform(X)
     optimizers = {
         "SGD": lambda p: nn.SGD(p, lr=0.1),
-        "SGD + momentum 0.9": lambda p: nn.SGD(p, lr=0.1, momentum=0.9),
+        "«SGD + momento 0.9|SGD + momentum 0.9»": lambda p: nn.SGD(p, lr=0.1, momentum=0.9),
         "RMSprop": lambda p: nn.RMSprop(p, lr=0.01),
         "Adam": lambda p: nn.Adam(p, lr=0.01),
-        "L-BFGS (full batch)": lambda p: nn.LBFGS(p, lr=1.0, max_iter=20, line_search_fn="strong_wolfe"),
+        "«L-BFGS (lote completo)|L-BFGS (full batch)»": lambda p: nn.LBFGS(p, lr=1.0, max_iter=20,
+                                                                           line_search_fn="strong_wolfe"),
     }
     fig, ax = plt.subplots(figsize=(7, 4))
     for name, make in optimizers.items():
         model = nn.mlp(2, [16, 16, 1], activation="tanh", seed=0)
         history = nn.fit(model, "bce_with_logits", make(model.parameters()), (X, y),
                          epochs=30, batch_size=20, seed=0, progress=False)
-        ax.plot(range(1, 31), history.train_loss, label=f"{name}: accuracy {history.train_accuracy[-1]:.0%}")
-    ax.set(xlabel="epoch", ylabel="training loss", yscale="log", title="noisy moons, MLP 2-16-16-1")
+        ax.plot(range(1, 31), history.train_loss, label=f"{name}: «exactitud|accuracy» {history.train_accuracy[-1]:.0%}")
+    ax.set(xlabel="«época|epoch»", ylabel="«pérdida de entrenamiento|training loss»", yscale="log",
+           title="«lunas con ruido, MLP 2-16-16-1|noisy moons, MLP 2-16-16-1»")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, which="both")
     plt.show()
     """),
-    md("""
-    ## Learning-rate schedules
+    md(
+        es="""
+        ## Planificación de la tasa de aprendizaje (schedules)
 
-    A large step early moves fast; a small step late settles into the minimum. A schedule sets the
-    optimiser's learning rate at every epoch. `preview(n)` lists the rates without training.
-    With plain SGD at a learning rate of 1, the constant rate keeps bouncing around the minimum
-    to the end, while the decaying schedules settle (cosine annealing lowest here).
-    """),
+        Un paso grande al principio avanza deprisa; un paso pequeño al final se asienta en el
+        mínimo. Una planificación fija la tasa de aprendizaje del optimizador en cada época.
+        `preview(n)` enumera las tasas sin entrenar. Con SGD simple y una tasa de 1, la tasa
+        constante sigue rebotando alrededor del mínimo hasta el final, mientras que las que decaen
+        se asientan (aquí, el recocido coseno, *cosine annealing*, llega más abajo).
+        """,
+        en="""
+        ## Learning-rate schedules
+
+        A large step early moves fast; a small step late settles into the minimum. A schedule sets
+        the optimiser's learning rate at every epoch. `preview(n)` lists the rates without
+        training. With plain SGD at a learning rate of 1, the constant rate keeps bouncing around
+        the minimum to the end, while the decaying schedules settle (cosine annealing lowest here).
+        """,
+    ),
     code("""
     def fresh_optimizer():
         return nn.SGD(nn.mlp(2, [1], seed=0).parameters(), lr=1.0)
 
 
     schedules = {
-        "constant": None,
-        "StepLR (halve every 10)": lambda o: nn.StepLR(o, step_size=10, gamma=0.5),
+        "«constante|constant»": None,
+        "«StepLR (mitad cada 10)|StepLR (halve every 10)»": lambda o: nn.StepLR(o, step_size=10, gamma=0.5),
         "ExponentialLR (γ = 0.95)": lambda o: nn.ExponentialLR(o, gamma=0.95),
         "CosineAnnealingLR": lambda o: nn.CosineAnnealingLR(o, T_max=40),
-        "warm-up + cosine": lambda o: nn.warmup_cosine(o, warmup_steps=5, total_steps=40),
+        "«calentamiento + coseno|warm-up + cosine»": lambda o: nn.warmup_cosine(o, warmup_steps=5, total_steps=40),
     }
     fig, axes = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
     for name, make in schedules.items():
@@ -290,23 +423,39 @@ CELLS = [
         scheduler = None if make is None else make(optimizer)
         history = nn.fit(model, "bce_with_logits", optimizer, (X, y), epochs=40, batch_size=40, seed=0,
                          scheduler=scheduler, progress=False)
-        axes[1].plot(range(1, 41), history.train_loss, label=f"{name}: final loss {history.train_loss[-1]:.3f}")
-    axes[0].set(xlabel="epoch", ylabel="learning rate", title="the schedules")
-    axes[1].set(xlabel="epoch", ylabel="training loss", yscale="log", title="noisy moons, SGD starting at lr 1.0")
+        axes[1].plot(range(1, 41), history.train_loss,
+                     label=f"{name}: «pérdida final|final loss» {history.train_loss[-1]:.3f}")
+    axes[0].set(xlabel="«época|epoch»", ylabel="«tasa de aprendizaje|learning rate»", title="«las planificaciones|the schedules»")
+    axes[1].set(xlabel="«época|epoch»", ylabel="«pérdida de entrenamiento|training loss»", yscale="log",
+                title="«lunas con ruido, SGD empezando con lr 1.0|noisy moons, SGD starting at lr 1.0»")
     for ax in axes:
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     plt.show()
     """),
-    md("""
-    **What to remember**
+    md(
+        es="""
+        **Para recordar**
 
-    - One neuron (or one layer) separates classes with a straight line only; a hidden layer of
-      non-linear neurons bends the boundary.
-    - The learning rate is the first knob to tune: too small crawls, too large diverges.
-    - Mini-batches trade the accuracy of each step against the number of steps; Adam is a good
-      default, L-BFGS a good choice for small data sets.
+        - Una neurona (o una capa) solo separa clases con una recta; una capa oculta de neuronas no
+          lineales curva la frontera.
+        - La tasa de aprendizaje es el primer mando que hay que ajustar: demasiado pequeña se
+          arrastra, demasiado grande diverge.
+        - Los minilotes equilibran la precisión de cada paso con el número de pasos; Adam es una
+          buena opción por defecto, y L-BFGS una buena elección para conjuntos de datos pequeños.
 
-    Next: [4. Training pathologies](04_training_pathologies.ipynb).
-    """),
+        Siguiente: [4. Patologías del entrenamiento](04_training_pathologies.ipynb).
+        """,
+        en="""
+        **What to remember**
+
+        - One neuron (or one layer) separates classes with a straight line only; a hidden layer of
+          non-linear neurons bends the boundary.
+        - The learning rate is the first knob to tune: too small crawls, too large diverges.
+        - Mini-batches trade the accuracy of each step against the number of steps; Adam is a good
+          default, L-BFGS a good choice for small data sets.
+
+        Next: [4. Training pathologies](04_training_pathologies.ipynb).
+        """,
+    ),
 ]

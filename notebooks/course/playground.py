@@ -3,19 +3,33 @@
 from . import code, md
 
 CELLS = [
-    md("""
-    # 7. A playground (*un patio de juegos*)
+    md(
+        es="""
+        # 7. Un laboratorio interactivo
 
-    In the spirit of the TensorFlow Playground, but running here, offline, on retrograd's tensor
-    engine: pick a data set, the **hidden layers** (*capas ocultas*), the activation, the
-    **learning rate** (*tasa de aprendizaje*) and the **regularisation** (*regularización*), then
-    train epoch by epoch and watch the decision boundary, the network's weights and the training
-    and test loss change.
+        Al estilo del TensorFlow Playground, pero ejecutándose aquí, sin conexión, sobre el motor
+        tensorial de retrograd: elige un conjunto de datos, las **capas ocultas** (hidden layers),
+        la función de activación, la **tasa de aprendizaje** (learning rate) y la
+        **regularización**; después entrena época a época y observa cómo cambian la frontera de
+        decisión, los pesos de la red y las pérdidas de entrenamiento y de prueba.
 
-    Changing the data or the architecture starts a new network; the learning rate and the
-    regularisation apply from the next step on, as in the original. Run every cell, then use the
-    controls.
-    """),
+        Cambiar los datos o la arquitectura crea una red nueva; la tasa de aprendizaje y la
+        regularización se aplican desde el paso siguiente, como en el original. Ejecuta todas las
+        celdas y luego usa los controles.
+        """,
+        en="""
+        # 7. A playground
+
+        In the spirit of the TensorFlow Playground, but running here, offline, on retrograd's
+        tensor engine: pick a data set, the **hidden layers**, the activation, the **learning
+        rate** and the **regularisation**, then train epoch by epoch and watch the decision
+        boundary, the network's weights and the training and test loss change.
+
+        Changing the data or the architecture starts a new network; the learning rate and the
+        regularisation apply from the next step on, as in the original. Run every cell, then use
+        the controls.
+        """,
+    ),
     code("""
     %matplotlib inline
     import io
@@ -28,14 +42,27 @@ CELLS = [
     import nn
     import viz
     from nn import data
-    """),
-    md("""
-    ## The engine behind the controls
 
-    `Playground` holds one run: the data (split into training and test points), the network, the
-    optimiser (SGD on mini-batches of 10, as the original) and the loss curves. `reset` builds a
-    new network, `train` runs some epochs with `nn.fit`, `figure` draws the three panels.
+    viz.set_language(«"es"|"en"»)
     """),
+    md(
+        es="""
+        ## El motor detrás de los controles
+
+        `Playground` guarda una ejecución: los datos (divididos en puntos de entrenamiento y de
+        prueba), la red, el optimizador (SGD con lotes de 10, como el original) y las curvas de
+        pérdida. `reset` construye una red nueva, `train` entrena unas cuantas épocas con `nn.fit`
+        y `figure` dibuja los tres paneles.
+        """,
+        en="""
+        ## The engine behind the controls
+
+        `Playground` holds one run: the data (split into training and test points), the network,
+        the optimiser (SGD on mini-batches of 10, as the original) and the loss curves. `reset`
+        builds a new network, `train` runs some epochs with `nn.fit`, `figure` draws the three
+        panels.
+        """,
+    ),
     code("""
     DATA_SETS = {
         "circle": data.make_circle,
@@ -100,9 +127,7 @@ CELLS = [
                 curves.legend()
             return figure
     """),
-    md("""
-    ## The controls
-    """),
+    md(es="## Los controles", en="## The controls"),
     code("""
     playground = Playground()
     style = {"description_width": "140px"}
@@ -172,13 +197,22 @@ CELLS = [
     restart()
     ipython.display(ui)
     """),
-    md("""
-    ## The same, without the widgets
+    md(
+        es="""
+        ## Lo mismo, sin los controles
 
-    Everything the buttons do can be called directly, which is also how this notebook is checked
-    when it runs without a browser. Here: XOR with hidden layers of 4 and 2 tanh units, trained
-    for 40 epochs, 10 at a time.
-    """),
+        Todo lo que hacen los botones se puede llamar directamente, y así es también como se
+        comprueba este cuaderno cuando se ejecuta sin navegador. Aquí: XOR con capas ocultas de 4 y
+        2 unidades tanh, entrenado 40 épocas, de 10 en 10.
+        """,
+        en="""
+        ## The same, without the widgets
+
+        Everything the buttons do can be called directly, which is also how this notebook is
+        checked when it runs without a browser. Here: XOR with hidden layers of 4 and 2 tanh units,
+        trained for 40 epochs, 10 at a time.
+        """,
+    ),
     code("""
     playground.reset(data_set="XOR", noise=0.1, hidden="4, 2", activation="tanh", learning_rate=0.1)
     for _ in range(4):
@@ -186,13 +220,30 @@ CELLS = [
         print(playground.summary())
     playground.figure()
     """),
-    md("""
-    **Things to try**
+    md(
+        es="""
+        **Cosas que probar**
 
-    - circle with no hidden layer (empty box), then one layer of 3: when does the boundary close?
-    - XOR with `identity`: a stack of linear layers is still linear.
-    - the spiral: plain SGD struggles. Try 8, 8 ReLU units and a learning rate near 1; then sigmoid.
-    - a large learning rate (above 1) with ReLU: watch the loss jump, or the run diverge.
-    - noise 0.5, a big network and many epochs: the test loss rises (overfitting). Then add L2.
-    """),
+        - el círculo sin capa oculta (la casilla vacía), y luego con una capa de 3: ¿cuándo se
+          cierra la frontera?
+        - XOR con `identity`: una pila de capas lineales sigue siendo lineal.
+        - la espiral: el SGD simple sufre. Prueba 8, 8 unidades ReLU y una tasa de aprendizaje
+          cercana a 1; luego la sigmoide.
+        - una tasa de aprendizaje grande (más de 1) con ReLU: mira cómo salta la pérdida, o cómo
+          diverge el entrenamiento.
+        - ruido 0.5, una red grande y muchas épocas: la pérdida de prueba sube (sobreajuste).
+          Después añade L2.
+        """,
+        en="""
+        **Things to try**
+
+        - circle with no hidden layer (empty box), then one layer of 3: when does the boundary
+          close?
+        - XOR with `identity`: a stack of linear layers is still linear.
+        - the spiral: plain SGD struggles. Try 8, 8 ReLU units and a learning rate near 1; then
+          sigmoid.
+        - a large learning rate (above 1) with ReLU: watch the loss jump, or the run diverge.
+        - noise 0.5, a big network and many epochs: the test loss rises (overfitting). Then add L2.
+        """,
+    ),
 ]

@@ -3,19 +3,35 @@
 from . import code, md
 
 CELLS = [
-    md("""
-    # 4. Training pathologies (*patologías del entrenamiento*)
+    md(
+        es="""
+        # 4. Patologías del entrenamiento
 
-    A network that does not learn rarely says why. This notebook provokes the classic failures on
-    purpose and shows the numbers that reveal them: the loss curve, the **per-layer gradient
-    norms**, the spread of the activations, and the gap between training and test loss.
+        Una red que no aprende rara vez dice por qué. Este cuaderno provoca a propósito los fallos
+        clásicos y muestra los números que los delatan: la curva de pérdida, la **norma del
+        gradiente de cada capa**, la dispersión de las activaciones y la distancia entre la pérdida
+        de entrenamiento y la de prueba.
 
-    - **Vanishing gradients** (*desvanecimiento del gradiente*): the first layers get almost no
-      gradient and stop learning.
-    - **Exploding gradients** (*explosión del gradiente*): steps so large the loss becomes NaN.
-    - **Underfitting** and **overfitting** (*sobreajuste*): the bias-variance trade-off, and the
-      remedies L1, L2, dropout and early stopping.
-    """),
+        - **Desvanecimiento del gradiente** (vanishing gradients): las primeras capas casi no
+          reciben gradiente y dejan de aprender.
+        - **Explosión del gradiente** (exploding gradients): pasos tan grandes que la pérdida se
+          vuelve NaN.
+        - **Subajuste** (underfitting) y **sobreajuste** (overfitting): el equilibrio entre sesgo y
+          varianza, y los remedios L1, L2, abandono (dropout) y parada temprana (early stopping).
+        """,
+        en="""
+        # 4. Training pathologies
+
+        A network that does not learn rarely says why. This notebook provokes the classic failures
+        on purpose and shows the numbers that reveal them: the loss curve, the **per-layer gradient
+        norms**, the spread of the activations, and the gap between training and test loss.
+
+        - **Vanishing gradients**: the first layers get almost no gradient and stop learning.
+        - **Exploding gradients**: steps so large the loss becomes NaN.
+        - **Underfitting** and **overfitting**: the bias-variance trade-off, and the remedies L1,
+          L2, dropout and early stopping.
+        """,
+    ),
     code("""
     %matplotlib inline
     import matplotlib.pyplot as plt
@@ -27,27 +43,46 @@ CELLS = [
     from autograd import Tensor
     from nn import data
 
+    viz.set_language(«"es"|"en"»)
+
     X, y = data.make_circle(200, noise=0.1, seed=0)
-    X = data.StandardScaler().fit_transform(X)      # centred, unit variance: see notebook 5
+    X = data.StandardScaler().fit_transform(X)      # «centrado, varianza 1: ver el cuaderno 5|centred, unit variance: see notebook 5»
     """),
-    md(r"""
-    ## Vanishing gradients: a deep sigmoid network
+    md(
+        es=r"""
+        ## Desvanecimiento del gradiente: una red sigmoide profunda
 
-    Backprop multiplies, layer after layer, by the activation's derivative and by the weights.
-    The sigmoid's derivative is at most 0.25, so through eight sigmoid layers the gradient shrinks
-    by orders of magnitude before it reaches the first layer: the layers near the input barely
-    move, and the loss stays flat. ReLU's derivative is exactly 1 for active units, and with
-    **He initialisation** (weights scaled by $\sqrt{2/\text{fan-in}}$) the gradient keeps its
-    size through the whole depth.
+        La retropropagación multiplica, capa tras capa, por la derivada de la activación y por los
+        pesos. La derivada de la sigmoide vale como mucho 0.25, así que a través de ocho capas
+        sigmoides el gradiente encoge varios órdenes de magnitud antes de llegar a la primera capa:
+        las capas cercanas a la entrada apenas se mueven y la pérdida se queda plana. La derivada
+        de la ReLU vale exactamente 1 en las unidades activas y, con la **inicialización de He**
+        (pesos escalados por $\sqrt{2/\text{fan-in}}$, el número de entradas de la capa), el
+        gradiente conserva su tamaño a lo largo de toda la profundidad.
 
-    `nn.fit` records each layer's gradient norm at every step (`history.grad_norms`), and
-    `viz.plot_gradient_norms` draws them on a log scale.
-    """),
+        `nn.fit` registra la norma del gradiente de cada capa en cada paso (`history.grad_norms`), y
+        `viz.plot_gradient_norms` la dibuja en escala logarítmica.
+        """,
+        en=r"""
+        ## Vanishing gradients: a deep sigmoid network
+
+        Backprop multiplies, layer after layer, by the activation's derivative and by the weights.
+        The sigmoid's derivative is at most 0.25, so through eight sigmoid layers the gradient
+        shrinks by orders of magnitude before it reaches the first layer: the layers near the input
+        barely move, and the loss stays flat. ReLU's derivative is exactly 1 for active units, and
+        with **He initialisation** (weights scaled by $\sqrt{2/\text{fan-in}}$) the gradient keeps
+        its size through the whole depth.
+
+        `nn.fit` records each layer's gradient norm at every step (`history.grad_norms`), and
+        `viz.plot_gradient_norms` draws them on a log scale.
+        """,
+    ),
     code("""
     deep = [16] * 8 + [1]
     runs = {
-        "sigmoid, Xavier init": nn.mlp(2, deep, activation="sigmoid", init="xavier_uniform", seed=0),
-        "ReLU, He init": nn.mlp(2, deep, activation="relu", init="he_uniform", seed=0),
+        "«sigmoide, inicialización de Xavier|sigmoid, Xavier init»":
+            nn.mlp(2, deep, activation="sigmoid", init="xavier_uniform", seed=0),
+        "«ReLU, inicialización de He|ReLU, He init»": nn.mlp(2, deep, activation="relu", init="he_uniform", seed=0),
     }
     histories = {}
     fig, axes = plt.subplots(1, 3, figsize=(17, 4), layout="constrained")
@@ -55,8 +90,9 @@ CELLS = [
         histories[name] = nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.1), (X, y),
                                  epochs=30, batch_size=20, seed=0, progress=False)
         axes[0].plot(range(1, 31), histories[name].train_loss, marker="o", markersize=3, label=name)
-        viz.plot_gradient_norms(histories[name], ax=ax, title=f"{name}: gradient norm of each layer")
-    axes[0].set(xlabel="epoch", ylabel="training loss", title="circle, 8 hidden layers of 16")
+        viz.plot_gradient_norms(histories[name], ax=ax, title=name)
+    axes[0].set(xlabel="«época|epoch»", ylabel="«pérdida de entrenamiento|training loss»",
+                title="«círculo, 8 capas ocultas de 16|circle, 8 hidden layers of 16»")
     axes[0].legend()
     axes[0].grid(alpha=0.3)
     plt.show()
@@ -64,13 +100,20 @@ CELLS = [
     for name, history in histories.items():
         layers, norms = history.grad_norm_matrix()
         first, last = norms[0, 0], norms[0, -1]
-        print(f"{name}: first step, gradient norm of the first layer {first:.1e}, of the last {last:.1e} "
-              f"(ratio {first / last:.0e}); final accuracy {history.train_accuracy[-1]:.0%}")
+        print(f"{name}: «primer paso, norma del gradiente de la primera capa|first step, gradient norm of the first layer» "
+              f"{first:.1e}, «de la última|of the last» {last:.1e} («cociente|ratio» {first / last:.0e}); "
+              f"«exactitud final|final accuracy» {history.train_accuracy[-1]:.0%}")
     """),
-    md("""
-    `nn.grad_norms(model)` gives the same numbers for a single backward pass, without training:
-    a quick health check of a new architecture.
-    """),
+    md(
+        es="""
+        `nn.grad_norms(model)` da los mismos números para una sola pasada hacia atrás, sin
+        entrenar: un chequeo rápido de la salud de una arquitectura nueva.
+        """,
+        en="""
+        `nn.grad_norms(model)` gives the same numbers for a single backward pass, without training:
+        a quick health check of a new architecture.
+        """,
+    ),
     code("""
     fig, ax = plt.subplots(figsize=(7, 3.5))
     width = 0.4
@@ -81,34 +124,55 @@ CELLS = [
         loss.backward()
         norms = nn.grad_norms(model)
         ax.bar(np.arange(len(norms)) + k * width, list(norms.values()), width, label=activation)
-    ax.set(yscale="log", xlabel="layer (input side first)", ylabel="gradient norm",
-           title="per-layer gradient norms after one backward pass")
+    ax.set(yscale="log", xlabel="«capa (primero la de entrada)|layer (input side first)»",
+           ylabel="«norma del gradiente|gradient norm»",
+           title="«norma del gradiente por capa tras una pasada hacia atrás|per-layer gradient norms after one backward pass»")
     ax.legend()
     plt.show()
     """),
-    md("""
-    ## Initialisation (*inicialización*)
+    md(
+        es="""
+        ## Inicialización
 
-    The starting weights decide whether signals survive the depth of the network. Push a batch
-    through ten tanh layers of 64 units and measure the spread (standard deviation) of each
-    layer's activations:
+        Los pesos iniciales deciden si las señales sobreviven a la profundidad de la red.
+        Pasamos un lote por diez capas tanh de 64 unidades y medimos la dispersión (desviación
+        típica) de las activaciones de cada capa:
 
-    - weights from U(-1, 1) are too large: the weighted sums are big, tanh saturates at ±1, and
-      the derivatives are ~0 (the gradient vanishes again);
-    - weights that are too small shrink the signal towards 0 layer after layer;
-    - **Xavier/Glorot** initialisation scales the weights by the layer's fan-in and fan-out, so the
-      spread stays about the same.
+        - con pesos de U(-1, 1), demasiado grandes: las sumas ponderadas son enormes, la tanh se
+          satura en ±1 y las derivadas son ~0 (el gradiente vuelve a desvanecerse);
+        - con pesos demasiado pequeños, la señal encoge hacia 0 capa tras capa;
+        - la inicialización de **Xavier/Glorot** escala los pesos según el número de entradas y de
+          salidas de la capa (fan-in, fan-out), y la dispersión se mantiene más o menos igual.
 
-    All-zero weights are worse: every neuron of a layer computes the same thing and gets the same
-    gradient, so they stay identical forever (the symmetry is never broken).
-    """),
+        Los pesos todos a cero son aún peores: todas las neuronas de una capa calculan lo mismo y
+        reciben el mismo gradiente, así que siguen idénticas para siempre (la simetría no se rompe
+        nunca).
+        """,
+        en="""
+        ## Initialisation
+
+        The starting weights decide whether signals survive the depth of the network. Push a batch
+        through ten tanh layers of 64 units and measure the spread (standard deviation) of each
+        layer's activations:
+
+        - weights from U(-1, 1) are too large: the weighted sums are big, tanh saturates at ±1, and
+          the derivatives are ~0 (the gradient vanishes again);
+        - weights that are too small shrink the signal towards 0 layer after layer;
+        - **Xavier/Glorot** initialisation scales the weights by the layer's fan-in and fan-out, so
+          the spread stays about the same.
+
+        All-zero weights are worse: every neuron of a layer computes the same thing and gets the
+        same gradient, so they stay identical forever (the symmetry is never broken).
+        """,
+    ),
     code("""
     rng = np.random.default_rng(0)
     batch = Tensor(rng.standard_normal((500, 64)))
     inits = {
-        "U(-1, 1): too large": "uniform",
+        "«U(-1, 1): demasiado grandes|U(-1, 1): too large»": "uniform",
         "Xavier (Glorot)": "xavier_uniform",
-        "Xavier × 0.1: too small": lambda shape, rng: 0.1 * nn.init.xavier_uniform(shape, rng),
+        "«Xavier × 0.1: demasiado pequeños|Xavier × 0.1: too small»":
+            lambda shape, rng: 0.1 * nn.init.xavier_uniform(shape, rng),
     }
     fig, axes = plt.subplots(1, 2, figsize=(13, 3.8), layout="constrained")
     for name, init in inits.items():
@@ -120,14 +184,12 @@ CELLS = [
                 if isinstance(module, nn.Tanh):
                     spreads.append(float(h.data.std()))
         axes[0].plot(range(1, 11), spreads, marker="o", label=name)
-        if name.startswith("U"):
-            axes[1].hist(h.data.ravel(), bins=50, alpha=0.6, label=f"{name}")
-        if name.startswith("Xavier ("):
-            axes[1].hist(h.data.ravel(), bins=50, alpha=0.6, label=f"{name}")
-    axes[0].set(xlabel="layer", ylabel="std of the activations", yscale="log",
-                title="10 tanh layers of 64: the signal's spread")
-    axes[1].set(xlabel="activation value", ylabel="count",
-                title="activations of layer 10 (U(-1, 1) saturates at ±1)")
+        if init in ("uniform", "xavier_uniform"):
+            axes[1].hist(h.data.ravel(), bins=50, alpha=0.6, label=name)
+    axes[0].set(xlabel="«capa|layer»", ylabel="«desviación típica de las activaciones|std of the activations»",
+                yscale="log", title="«10 capas tanh de 64: la dispersión de la señal|10 tanh layers of 64: the signal's spread»")
+    axes[1].set(xlabel="«valor de la activación|activation value»", ylabel="«recuento|count»",
+                title="«activaciones de la capa 10 (U(-1, 1) se satura en ±1)|activations of layer 10 (U(-1, 1) saturates at ±1)»")
     for ax in axes:
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
@@ -135,24 +197,37 @@ CELLS = [
     """),
     code("""
     model = nn.mlp(2, [4, 1], activation="tanh", init="zeros", seed=0)
-    model[0].weight.data[...] = 0.5       # equal (not zero) weights, so that something is learnt
+    model[0].weight.data[...] = 0.5       # «pesos iguales (no nulos), para que algo se aprenda|equal (not zero) weights, so that something is learnt»
     nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.5), (X, y), epochs=20, batch_size=20,
            progress=False)
-    print("hidden weights after training from identical weights (one row per neuron):")
+    print("«pesos ocultos tras entrenar desde pesos idénticos (una fila por neurona):|"
+          "hidden weights after training from identical weights (one row per neuron):»")
     print(np.round(model[0].weight.data, 4))
-    print("all four hidden neurons are still the same:", bool(np.ptp(model[0].weight.data, axis=0).max() == 0))
+    print("«las cuatro neuronas ocultas siguen siendo iguales:|all four hidden neurons are still the same:»",
+          bool(np.ptp(model[0].weight.data, axis=0).max() == 0))
     """),
-    md("""
-    ## Exploding gradients and NaN losses
+    md(
+        es="""
+        ## Explosión del gradiente y pérdidas NaN
 
-    Regression with inputs in the tens and targets in the hundreds, plain SGD: the first steps
-    are enormous, the weights overshoot, the next gradients are larger still, and within a few
-    steps the numbers overflow. `nn.fit` stops at the first NaN or infinite loss or gradient
-    with `TrainingDiverged`, naming the epoch, the step and the layers whose gradients blew up.
-    """),
+        Regresión con entradas de decenas y objetivos de centenas, con SGD simple: los primeros
+        pasos son enormes, los pesos se pasan de largo, los gradientes siguientes son aún mayores y
+        en pocos pasos los números desbordan. `nn.fit` se detiene en la primera pérdida o el primer
+        gradiente NaN o infinito con `TrainingDiverged`, que indica la época, el paso y las capas
+        cuyos gradientes explotaron.
+        """,
+        en="""
+        ## Exploding gradients and NaN losses
+
+        Regression with inputs in the tens and targets in the hundreds, plain SGD: the first steps
+        are enormous, the weights overshoot, the next gradients are larger still, and within a few
+        steps the numbers overflow. `nn.fit` stops at the first NaN or infinite loss or gradient
+        with `TrainingDiverged`, naming the epoch, the step and the layers whose gradients blew up.
+        """,
+    ),
     code("""
     rng = np.random.default_rng(0)
-    X_raw = rng.normal(0, 10, size=(200, 2))                 # unscaled inputs
+    X_raw = rng.normal(0, 10, size=(200, 2))                 # «entradas sin escalar|unscaled inputs»
     y_raw = 30 * X_raw[:, 0] - 20 * X_raw[:, 1] + rng.normal(0, 5, 200)
 
     def regression_model():
@@ -160,23 +235,35 @@ CELLS = [
 
     model = regression_model()
     try:
-        with np.errstate(all="ignore"):    # the overflow itself is what we want to see
+        with np.errstate(all="ignore"):    # «el desbordamiento es justo lo que queremos ver|the overflow itself is what we want to see»
             nn.fit(model, "mse", nn.SGD(model.parameters(), lr=0.01), (X_raw, y_raw), epochs=20, batch_size=20,
                    seed=0, progress=False)
     except nn.TrainingDiverged as error:
         diverged = error
         print(f"{type(error).__name__}: {error}")
-        print("losses of the steps before:", [f"{loss:.3g}" for loss in error.history.step_loss])
+        print("«pérdidas de los pasos anteriores:|losses of the steps before:»",
+              [f"{loss:.3g}" for loss in error.history.step_loss])
     """),
-    md("""
-    Three remedies, each enough here:
+    md(
+        es="""
+        Tres remedios, y aquí basta con cualquiera:
 
-    - **gradient clipping** (`clip_grad_norm=10`): rescale the gradient whenever its norm is
-      larger than a threshold, so no single step can be huge;
-    - a **smaller learning rate**;
-    - **standardised inputs and targets** (zero mean, unit variance), the real fix: the scale of
-      the gradients then no longer depends on the units of the data.
-    """),
+        - **recorte del gradiente** (gradient clipping, `clip_grad_norm=10`): se reescala el
+          gradiente cuando su norma supera un umbral, de modo que ningún paso puede ser enorme;
+        - una **tasa de aprendizaje más pequeña**;
+        - **estandarizar las entradas y los objetivos** (media 0, varianza 1), el arreglo de
+          verdad: la escala de los gradientes deja de depender de las unidades de los datos.
+        """,
+        en="""
+        Three remedies, each enough here:
+
+        - **gradient clipping** (`clip_grad_norm=10`): rescale the gradient whenever its norm is
+          larger than a threshold, so no single step can be huge;
+        - a **smaller learning rate**;
+        - **standardised inputs and targets** (zero mean, unit variance), the real fix: the scale of
+          the gradients then no longer depends on the units of the data.
+        """,
+    ),
     code("""
     x_scaler, y_scaler = data.StandardScaler(), data.StandardScaler()
     X_std = x_scaler.fit_transform(X_raw)
@@ -184,49 +271,75 @@ CELLS = [
     remedies = {
         "clip_grad_norm=10 (lr 0.01)": dict(data=(X_raw, y_raw), lr=0.01, clip_grad_norm=10.0),
         "lr = 1e-5": dict(data=(X_raw, y_raw), lr=1e-5),
-        "standardised X and y (lr 0.1)": dict(data=(X_std, y_std), lr=0.1),
+        "«X e y estandarizados (lr 0.1)|standardised X and y (lr 0.1)»": dict(data=(X_std, y_std), lr=0.1, standard=True),
     }
     fig, ax = plt.subplots(figsize=(7, 4))
     for name, settings in remedies.items():
         model = regression_model()
         history = nn.fit(model, "mse", nn.SGD(model.parameters(), lr=settings["lr"]), settings["data"], epochs=20,
                          batch_size=20, seed=0, clip_grad_norm=settings.get("clip_grad_norm"), progress=False)
-        # Losses in the units of y², so that the runs compare (standardising divides them by var(y)).
-        scale = y_scaler.scale_[0] ** 2 if name.startswith("standardised") else 1.0
+        # «Pérdidas en unidades de y², comparables (estandarizar divide entre var(y))|Losses in units of y², comparable»
+        scale = y_scaler.scale_[0] ** 2 if settings.get("standard") else 1.0
         ax.plot(range(1, 21), np.array(history.train_loss) * scale, marker="o", markersize=3, label=name)
-    ax.set(xlabel="epoch", ylabel="training MSE (units of y²)", yscale="log", title="three ways not to explode")
+    ax.set(xlabel="«época|epoch»", ylabel="«MSE de entrenamiento (unidades de y²)|training MSE (units of y²)»",
+           yscale="log", title="«tres maneras de no explotar|three ways not to explode»")
     ax.legend()
     ax.grid(alpha=0.3, which="both")
     plt.show()
     """),
-    md("""
-    To find *which operation* first produced a NaN or an infinity, run the computation inside
-    `autograd.detect_anomaly()`: every op checks its result, and the first bad one raises an
-    `AnomalyError` naming itself. (Off by default, because the checks cost time.)
-    """),
+    md(
+        es="""
+        Para encontrar *qué operación* produjo el primer NaN o infinito, se ejecuta el cálculo
+        dentro de `autograd.detect_anomaly()`: cada operación comprueba su resultado y la primera
+        que falla lanza un `AnomalyError` con su nombre. (Está desactivado por defecto, porque las
+        comprobaciones cuestan tiempo.)
+        """,
+        en="""
+        To find *which operation* first produced a NaN or an infinity, run the computation inside
+        `autograd.detect_anomaly()`: every op checks its result, and the first bad one raises an
+        `AnomalyError` naming itself. (Off by default, because the checks cost time.)
+        """,
+    ),
     code("""
     x = Tensor(np.array([1.0, 800.0]), requires_grad=True)
     with np.errstate(over="ignore"):
-        print("without anomaly detection:", x.exp().data)   # an inf, silently
+        print("«sin detección de anomalías:|without anomaly detection:»", x.exp().data)   # «un inf, en silencio|an inf, silently»
     try:
         with autograd.detect_anomaly(), np.errstate(over="ignore"):
             (x.exp() * 2).sum()
     except autograd.AnomalyError as error:
-        print("with detect_anomaly():", error)
+        print("«con|with» detect_anomaly():", error)
     """),
-    md("""
-    ## Underfitting and overfitting: bias and variance (*sesgo y varianza*)
+    md(
+        es="""
+        ## Subajuste y sobreajuste: sesgo y varianza
 
-    Split the data into a **training set** and a **test set** (*conjunto de entrenamiento / de
-    prueba*): the model learns from the first, and the second measures how well it does on data
-    it has never seen.
+        Dividimos los datos en un **conjunto de entrenamiento** (training set) y un **conjunto de
+        prueba** (test set): el modelo aprende del primero, y el segundo mide lo bien que se porta
+        con datos que nunca ha visto.
 
-    - **Underfitting** (high bias): the model is too simple; training and test loss are both high.
-    - **Overfitting** (high variance): the model is so flexible that it learns the noise of the
-      few training points; the training loss keeps falling while the test loss turns and rises.
+        - **Subajuste** (underfitting, sesgo alto): el modelo es demasiado simple; la pérdida de
+          entrenamiento y la de prueba son altas las dos.
+        - **Sobreajuste** (overfitting, varianza alta): el modelo es tan flexible que aprende el
+          ruido de los pocos puntos de entrenamiento; la pérdida de entrenamiento sigue bajando
+          mientras la de prueba da la vuelta y sube.
 
-    60 noisy training points and 300 test points of two moons, three models:
-    """),
+        60 puntos de entrenamiento con ruido y 300 de prueba de dos lunas, tres modelos:
+        """,
+        en="""
+        ## Underfitting and overfitting: bias and variance
+
+        Split the data into a **training set** and a **test set**: the model learns from the
+        first, and the second measures how well it does on data it has never seen.
+
+        - **Underfitting** (high bias): the model is too simple; training and test loss are both
+          high.
+        - **Overfitting** (high variance): the model is so flexible that it learns the noise of the
+          few training points; the training loss keeps falling while the test loss turns and rises.
+
+        60 noisy training points and 300 test points of two moons, three models:
+        """,
+    ),
     code("""
     X, y = data.make_moons(360, noise=0.3, seed=1)
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=300, seed=0)
@@ -238,86 +351,144 @@ CELLS = [
         return model, history
 
     models = {
-        "linear (underfits)": train([1]),
-        "2-8-1 (about right)": train([8, 1]),
-        "2-64-64-1 (overfits)": train([64, 64, 1]),
+        "«lineal (subajuste)|linear (underfits)»": train([1]),
+        "«2-8-1 (adecuado)|2-8-1 (about right)»": train([8, 1]),
+        "«2-64-64-1 (sobreajuste)|2-64-64-1 (overfits)»": train([64, 64, 1]),
     }
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.6), layout="constrained")
     for ax, (name, (model, history)) in zip(axes, models.items()):
-        losses = f"train loss {history.train_loss[-1]:.2f}, test loss {history.val_loss[-1]:.2f}"
+        losses = (f"«pérdida de entrenamiento|train loss» {history.train_loss[-1]:.2f}, "
+                  f"«de prueba|test loss» {history.val_loss[-1]:.2f}")
         viz.plot_decision_boundary(model, X_train, y_train, ax=ax, threshold=0.0, resolution=100,
                                    title=f"{name}\\n{losses}")
     plt.show()
     """),
-    md("""
-    The training curves of the large model tell the story: the test (validation) loss is lowest
-    early on, then rises while the training loss goes to 0.
-    """),
+    md(
+        es="""
+        Las curvas de entrenamiento del modelo grande cuentan la historia: la pérdida de prueba
+        (validación) es mínima al principio y luego sube, mientras la de entrenamiento va a 0.
+        """,
+        en="""
+        The training curves of the large model tell the story: the test (validation) loss is lowest
+        early on, then rises while the training loss goes to 0.
+        """,
+    ),
     code("""
-    overfit_history = models["2-64-64-1 (overfits)"][1]
-    viz.plot_training_curves(overfit_history, log_loss=True, title="2-64-64-1 on 60 points: overfitting")
+    overfit_history = list(models.values())[2][1]
+    viz.plot_training_curves(overfit_history, log_loss=True,
+                             title="«2-64-64-1 con 60 puntos: sobreajuste|2-64-64-1 on 60 points: overfitting»")
     """),
-    md(r"""
-    ## Regularisation (*regularización*): L1, L2 and dropout
+    md(
+        es=r"""
+        ## Regularización: L1, L2 y abandono (dropout)
 
-    - **L2** (weight decay) adds $\lambda \sum w^2$ to the cost: large weights are expensive, so
-      the function stays smooth.
-    - **L1** adds $\lambda \sum |w|$: its gradient has the same size for every weight, however
-      small, so small weights are driven to (nearly) 0: a sparse network.
-    - **Dropout** zeroes each hidden unit with probability $p$ at every training step (and scales
-      the others by $1/(1-p)$), so no unit can rely on any other; at test time nothing is dropped.
+        - **L2** (decaimiento de pesos, weight decay) suma $\lambda \sum w^2$ al coste: los pesos
+          grandes salen caros, así que la función se mantiene suave.
+        - **L1** suma $\lambda \sum |w|$: su gradiente tiene el mismo tamaño para todos los pesos,
+          por pequeños que sean, así que los pesos pequeños acaban en (casi) 0: una red dispersa.
+        - El **abandono** (dropout) anula cada unidad oculta con probabilidad $p$ en cada paso de
+          entrenamiento (y multiplica las demás por $1/(1-p)$), de modo que ninguna unidad puede
+          depender de otra; en prueba no se anula nada.
 
-    The same overfitting network, four ways. (Dropout gives the best test *accuracy* here, yet
-    its test *loss* still climbs: on 60 points the few misclassified test points get ever more
-    confident wrong answers. Dropout pays off on larger networks and data sets; on tiny data,
-    L2 is the better remedy.)
-    """),
+        La misma red sobreajustada, de cuatro maneras. (Aquí el abandono da la mejor *exactitud* de
+        prueba, pero su *pérdida* de prueba sigue subiendo: con 60 puntos, los pocos puntos de
+        prueba mal clasificados reciben respuestas equivocadas cada vez más seguras. El abandono
+        compensa en redes y conjuntos de datos mayores; con datos tan pocos, L2 es mejor remedio.)
+        """,
+        en=r"""
+        ## Regularisation: L1, L2 and dropout
+
+        - **L2** (weight decay) adds $\lambda \sum w^2$ to the cost: large weights are expensive, so
+          the function stays smooth.
+        - **L1** adds $\lambda \sum |w|$: its gradient has the same size for every weight, however
+          small, so small weights are driven to (nearly) 0: a sparse network.
+        - **Dropout** zeroes each hidden unit with probability $p$ at every training step (and
+          scales the others by $1/(1-p)$), so no unit can rely on any other; at test time nothing
+          is dropped.
+
+        The same overfitting network, four ways. (Dropout gives the best test *accuracy* here, yet
+        its test *loss* still climbs: on 60 points the few misclassified test points get ever more
+        confident wrong answers. Dropout pays off on larger networks and data sets; on tiny data,
+        L2 is the better remedy.)
+        """,
+    ),
     code("""
     regularised = {
-        "none": models["2-64-64-1 (overfits)"],
+        "«ninguna|none»": list(models.values())[2],
         "L2, λ = 1e-3": train([64, 64, 1], l2=1e-3),
         "L1, λ = 1e-3": train([64, 64, 1], l1=1e-3),
-        "dropout p = 0.5": train([64, 64, 1], dropout=0.5),
+        "«abandono|dropout» p = 0.5": train([64, 64, 1], dropout=0.5),
     }
     fig, axes = plt.subplots(1, 3, figsize=(17, 4), layout="constrained", width_ratios=[1.2, 1.2, 1])
     for name, (model, history) in regularised.items():
-        axes[0].plot(history.val_loss, label=f"{name}: final {history.val_loss[-1]:.2f}")
+        axes[0].plot(history.val_loss, label=f"{name}: «final|final» {history.val_loss[-1]:.2f}")
         weights = np.concatenate([p.data.ravel() for p in nn.weight_parameters(model)])
         axes[1].hist(np.abs(weights), bins=np.logspace(-6, 1, 50), histtype="step", linewidth=1.5, label=name)
         small = np.mean(np.abs(weights) < 1e-3)
-        print(f"{name:>16}: training loss {history.train_loss[-1]:.3f}, test loss {history.val_loss[-1]:.3f}, "
-              f"test accuracy {history.val_accuracy[-1]:.0%}, weights below 1e-3: {small:.0%}")
-    axes[0].set(xlabel="epoch", ylabel="test loss", title="test loss while training", ylim=(0.2, 1.2))
-    axes[1].set(xscale="log", xlabel="|weight|", ylabel="count", title="the weights: L1 sends many to ~0")
+        print(f"{name:>16}: «pérdida de entrenamiento|training loss» {history.train_loss[-1]:.3f}, "
+              f"«pérdida de prueba|test loss» {history.val_loss[-1]:.3f}, "
+              f"«exactitud en prueba|test accuracy» {history.val_accuracy[-1]:.0%}, "
+              f"«pesos por debajo de 1e-3|weights below 1e-3»: {small:.0%}")
+    axes[0].set(xlabel="«época|epoch»", ylabel="«pérdida de prueba|test loss»",
+                title="«la pérdida de prueba durante el entrenamiento|test loss while training»", ylim=(0.2, 1.2))
+    axes[1].set(xscale="log", xlabel="|«peso|weight»|", ylabel="«recuento|count»",
+                title="«los pesos: L1 lleva muchos a ~0|the weights: L1 sends many to ~0»")
     for ax in axes[:2]:
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     viz.plot_decision_boundary(regularised["L2, λ = 1e-3"][0], X_train, y_train, ax=axes[2], threshold=0.0,
-                               resolution=100, title="2-64-64-1 with L2")
+                               resolution=100, title="«2-64-64-1 con L2|2-64-64-1 with L2»")
     plt.show()
     """),
-    md("""
-    ## Early stopping (*parada temprana*)
+    md(
+        es="""
+        ## Parada temprana (early stopping)
 
-    The simplest remedy: watch the validation loss and stop when it has not improved for a
-    number of epochs (the *patience*), then put back the weights of the best epoch.
-    """),
+        El remedio más sencillo: vigilar la pérdida de validación y parar cuando lleva un número de
+        épocas sin mejorar (la *paciencia*, patience); después se recuperan los pesos de la mejor
+        época.
+        """,
+        en="""
+        ## Early stopping
+
+        The simplest remedy: watch the validation loss and stop when it has not improved for a
+        number of epochs (the *patience*), then put back the weights of the best epoch.
+        """,
+    ),
     code("""
     model, history = train([64, 64, 1], early_stopping=20)
-    print(f"stopped early: {history.stopped_early}, after {history.epochs} epochs; "
-          f"best epoch {history.best_epoch}, test loss {min(history.val_loss):.3f} (its weights restored)")
-    viz.plot_training_curves(history, title="early stopping with patience 20")
+    print(f"«parada temprana|stopped early»: {history.stopped_early}, «tras|after» {history.epochs} «épocas|epochs»; "
+          f"«mejor época|best epoch» {history.best_epoch}, «pérdida de prueba|test loss» {min(history.val_loss):.3f} "
+          "«(se recuperan sus pesos)|(its weights restored)»")
+    viz.plot_training_curves(history, title="«parada temprana con paciencia 20|early stopping with patience 20»")
     """),
-    md("""
-    **What to remember**
+    md(
+        es="""
+        **Para recordar**
 
-    - Look at the per-layer gradient norms: orders of magnitude between first and last layer mean
-      vanishing gradients (use ReLU-like activations and a fitting initialisation); NaN means
-      exploding (standardise the data, lower the learning rate, clip the gradients).
-    - Always keep a test set. Training loss far below test loss is overfitting; both high is
-      underfitting.
-    - L2, L1, dropout and early stopping all trade a little training fit for better test results.
+        - Mira la norma del gradiente de cada capa: varios órdenes de magnitud entre la primera y
+          la última capa indican desvanecimiento del gradiente (usa activaciones tipo ReLU y una
+          inicialización adecuada); un NaN indica explosión (estandariza los datos, baja la tasa de
+          aprendizaje, recorta los gradientes).
+        - Guarda siempre un conjunto de prueba. Una pérdida de entrenamiento muy por debajo de la de
+          prueba es sobreajuste; las dos altas, subajuste.
+        - L2, L1, el abandono y la parada temprana cambian un poco de ajuste en entrenamiento por
+          mejores resultados en prueba.
 
-    Next: [5. An MLP on images](05_mlp_on_images.ipynb).
-    """),
+        Siguiente: [5. Un perceptrón multicapa con imágenes](05_mlp_on_images.ipynb).
+        """,
+        en="""
+        **What to remember**
+
+        - Look at the per-layer gradient norms: orders of magnitude between first and last layer
+          mean vanishing gradients (use ReLU-like activations and a fitting initialisation); NaN
+          means exploding (standardise the data, lower the learning rate, clip the gradients).
+        - Always keep a test set. Training loss far below test loss is overfitting; both high is
+          underfitting.
+        - L2, L1, dropout and early stopping all trade a little training fit for better test
+          results.
+
+        Next: [5. An MLP on images](05_mlp_on_images.ipynb).
+        """,
+    ),
 ]

@@ -271,11 +271,18 @@ def test_negative_base_to_fractional_power():
         Value(-2.0) ** Value(2.0)
 
 
-def test_sqrt_of_negative_and_exp_overflow():
+def test_sqrt_of_negative_is_refused_and_overflow_gives_inf_as_ieee():
     with pytest.raises(ValueError, match="sqrt"):
         Value(-1.0).sqrt()
-    with pytest.raises(OverflowError, match="exp"):
-        Value(1e4).exp()
+    assert Value(1000.0).exp().data == math.inf
+    assert (Value(1e308) * 10).data == math.inf
+    assert (Value(1e200) ** 2).data == math.inf
+    assert (Value(-1e200) ** 3).data == -math.inf
+    assert (Value(10.0) ** Value(400.0)).data == math.inf
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"^exp: result is inf"):
+        Value(1000.0).exp()
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"^\*\*3: result is -inf"):
+        Value(-1e200) ** 3
 
 
 def test_empty_max_is_refused():
