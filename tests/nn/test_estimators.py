@@ -16,9 +16,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler as SklearnStandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from nn import History
 from nn.data import StandardScaler, load_digits, make_moons, make_multi_gaussian, make_plane, train_test_split
 from nn.estimators import MLPClassifier, MLPRegressor
-from nn.train import History
 
 
 # ---------------------------------------------------------------------- scikit-learn's own checks
@@ -447,8 +447,8 @@ def test_scalar_engine_model_can_be_drawn_and_stepped_through():
     clf = MLPClassifier((2,), engine="scalar", solver="lbfgs", max_iter=20, random_state=0).fit(X, y)
     logit = clf.model_(list(X[0]))
     loss = losses.binary_cross_entropy_with_logits([logit], [float(y[0])])
-    stepper = viz.BackpropStepper(loss)
-    assert len(stepper.frames) > 5
+    stepper = viz.BackpropStepper(loss, model=clf.model_, level="op")
+    assert len(stepper) > 5
     weight = clf.model_.layers[0].neurons[0].w[0]
     assert weight.grad != 0.0 and weight.data == clf.coefs_[0][0, 0]
 
