@@ -43,10 +43,11 @@ from autograd import Tensor, no_grad
 
 from . import losses
 from .data.preprocessing import train_test_split
+from .history import History
 from .init import make_rng
 from .layers import Linear, mlp
 from .optim import LBFGS, SGD, Adam
-from .train import History, fit
+from .train import fit
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ScikitLearnAdam"]
 

@@ -10,6 +10,7 @@ import pytest
 
 import nn
 from autograd import Value
+from nn import History, TrainingDiverged, accuracy, evaluate, fit, predict
 from nn.data import (
     DataLoader,
     make_gaussian,
@@ -20,7 +21,6 @@ from nn.data import (
     to_plus_minus_one,
     train_test_split,
 )
-from nn.train import History, TrainingDiverged, accuracy, evaluate, fit, predict
 
 
 # ---------------------------------------------------------------------- what networks can fit
