@@ -9,6 +9,7 @@ from typing import Any
 
 from . import functional
 from .backprop import BackwardStep, LocalRule, Node, topological_order
+from .engines import engine_of, is_node, is_tensor, is_value
 from .functional import cross_entropy, linear, log_softmax, logsumexp, max, softmax  # noqa: A004 - mirrors torch.max
 from .gradcheck import GradcheckError, InputCheck, compare_grads, gradcheck, numerical_grads
 from .mode import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
@@ -30,9 +31,13 @@ __all__ = [
     "cross_entropy",
     "detect_anomaly",
     "enable_grad",
+    "engine_of",
     "gradcheck",
     "functional",
     "is_grad_enabled",
+    "is_node",
+    "is_tensor",
+    "is_value",
     "linear",
     "log_softmax",
     "logsumexp",

@@ -32,7 +32,9 @@ def _as_float(data: object) -> float:
     """Convert a real number to float, or raise ``TypeError`` naming what was given."""
     if isinstance(data, numbers.Real):
         return float(data)
-    if hasattr(data, "_children") and hasattr(data, "shape"):
+    from .engines import is_tensor  # here: the engines module imports this one
+
+    if is_tensor(data):
         raise TypeError("Value cannot hold a Tensor; use Tensor ops, or .item() for a number")
     raise TypeError(f"Value data must be a real number (int or float), got {type(data).__name__}: {data!r}")
 
@@ -45,10 +47,19 @@ class Value:
     ``_local_grads`` the local derivatives ∂self/∂child in the same order, ``_rule_words``
     the same rules in words, ``_op`` the op.
 
-    Built as in micrograd: ``Value(data, _children=(), _op='', label='')``. ``Value(2.0, "x")``
-    (a string in second place) is read as the label, as retrograd has always allowed. A node
-    given ``_children`` by hand has no local derivatives: it can be drawn, but backprop
-    refuses to pass through it (make nodes with ops).
+    Coming from micrograd: ``Value(data, _children=(), _op='', label='')`` is accepted as there
+    (``Value(2.0, "x")``, a string in second place, is read as the label, as retrograd has
+    always allowed). A node given ``_children`` by hand has no local derivatives: it can be
+    drawn, but backprop refuses to pass through it (make nodes with ops). ``_prev`` is
+    micrograd's read-only set of distinct inputs, ``_op`` the op's name and ``_backward()`` a
+    node's own step of the chain rule. Op names differ where retrograd has its own node:
+    micrograd writes ``-a`` as ``*`` (by -1), ``a - b`` as ``+`` (of a negation), ``a / b`` as
+    ``*`` (by ``b**-1``) and relu as ``ReLU``; here they are ``neg``, ``-``, ``/`` and ``relu``.
+    ``+``, ``*``, ``**n``, ``tanh`` and ``exp`` are named alike.
+
+    ``==`` is identity, as in micrograd (Values are graph nodes, kept in sets and dicts);
+    ``bool(v)`` is ``bool(v.data)``. ``copy.deepcopy`` and ``pickle`` work on graphs of any
+    depth.
     """
 
     __slots__ = ("data", "grad", "label", "_children", "_local_grads", "_rule_words", "_op")
@@ -307,6 +318,44 @@ class Value:
         for node in topological_order(self):
             node.grad = 0.0
 
+    # ------------------------------------------------------------------ copying and pickling
+    # Python's own copy and pickle recurse along the inputs, so a graph deeper than ~1,000 nodes
+    # would raise RecursionError; these walk the graph with the iterative topological order.
+    def __copy__(self) -> Value:
+        """A new node with the same number, grad, label, op and inputs (the inputs are shared)."""
+        out = _new_object(type(self))
+        for name in Value.__slots__:
+            setattr(out, name, getattr(self, name))
+        return out
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        """A copy of the whole graph under this value (shared nodes stay shared), of any depth."""
+        for node in topological_order(self):  # each node after its inputs
+            if id(node) not in memo:
+                copy = node.__copy__()
+                copy._children = tuple(memo[id(child)] for child in node._children)
+                memo[id(node)] = copy
+        return memo[id(self)]
+
+    def __reduce__(self) -> tuple:
+        """Pickle the graph under this value as a flat list of records (no recursion, any depth).
+
+        Leaves are pickled as themselves, so leaves shared by several pickled Values (the
+        parameters of a model, say) stay one object when loaded; intermediate nodes are
+        rebuilt for each pickled graph.
+        """
+        if not self._children:
+            return (_leaf_from_pickle, (type(self), self.data, self.grad, self.label, self._op))
+        order = topological_order(self)
+        position = {id(node): i for i, node in enumerate(order)}
+        records = [
+            (type(node), node.data, node.grad, node.label, node._op, node._local_grads, node._rule_words,
+             tuple(position[id(child)] for child in node._children))
+            if node._children else node
+            for node in order
+        ]
+        return (_graph_from_pickle, (records,))
+
     # ------------------------------------------------------------------ the node protocol (autograd.Node)
     @property
     def children(self) -> tuple[Value, ...]:
@@ -344,6 +393,29 @@ class Value:
 
 # ---------------------------------------------------------------------- helpers
 _new_object = object.__new__
+
+
+def _leaf_from_pickle(cls: type, data: float, grad: float, label: str, op: str) -> Value:
+    leaf = _new_object(cls)
+    leaf.data, leaf.grad, leaf.label, leaf._op = data, grad, label, op
+    leaf._children = leaf._local_grads = leaf._rule_words = ()
+    return leaf
+
+
+def _graph_from_pickle(records: list) -> Value:
+    """Rebuild a pickled graph: each record is a leaf, or a node whose inputs came before it."""
+    nodes: list[Value] = []
+    for record in records:
+        if not isinstance(record, tuple):
+            nodes.append(record)
+            continue
+        cls, data, grad, label, op, local_grads, words, children = record
+        node = _new_object(cls)
+        node.data, node.grad, node.label, node._op = data, grad, label, op
+        node._local_grads, node._rule_words = local_grads, words
+        node._children = tuple(nodes[i] for i in children)
+        nodes.append(node)
+    return nodes[-1]
 
 
 def _as_value(x: Value | Number) -> Value:

@@ -134,6 +134,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "playground_refused_json": "This is not a playground state: {reason}.",
         "playground_refused_unknown": "A playground state has no setting named {names}.",
         "playground_refused_model": "This network cannot be shown here: {reason}.",
+        # ---- the playground's exercises
+        "check_choose_data": "Choose the {data} data set first.",
+        "check_remove_hidden": "Remove every hidden layer (the − button beside “Hidden layers”): "
+        "one neuron is the task.",
+        "check_need_hidden": "Add a hidden layer (the + button beside “Hidden layers”).",
+        "check_need_cross": "Add the feature x₁·x₂: on it a single neuron can draw the XOR boundary.",
+        "check_only_x1_x2": "This time keep only x₁ and x₂ as features, and let a hidden layer find the cross itself.",
+        "check_train_more": "Not yet: {accuracy} of the test points are right after {epochs} epochs; the aim is "
+        "{goal}. Press play (or raise the learning rate).",
+        "check_solved_accuracy": "Solved: {accuracy} of the test points are on the right side after {epochs} epochs.",
+        "check_overfit_setup": "To see overfitting use few, noisy points: a training ratio of at most {most} % and "
+        "noise of at least {least} (now {ratio} % and {noise}).",
+        "check_overfit_train_more": "Not yet: after {epochs} epochs the training loss is {train} and the test loss "
+        "{test} (lowest {best}). Keep training, with a bigger network: the test loss should rise clearly above "
+        "the training loss.",
+        "check_overfit_solved": "Overfitting: the training loss is {train} but the test loss is {test}, up from its "
+        "lowest, {best}. Now add L2 regularisation.",
+        "check_l2_setup": "Keep the few noisy points and choose L2 regularisation with a rate of 0.003 or more.",
+        "check_l2_train_more": "Train at least 100 epochs with L2 (now {epochs}).",
+        "check_l2_solved": "L2 helps: after {epochs} epochs the test loss is {test}, against {plain} for the same "
+        "network without it.",
+        "check_l2_not_enough": "Not yet: the test loss is {test}, and {plain} without L2. Try a larger "
+        "regularisation rate.",
+        "check_l2_too_strong": "Too strong: with L2 only {accuracy} of the test points are right, against {plain} "
+        "without it; the network has stopped learning (underfitting). Try a smaller rate.",
+        "check_percent": "{value}%",
     },
     "es": {
         "data": "valor",
@@ -257,6 +283,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "playground_refused_json": "Esto no es un estado del laboratorio: {reason}.",
         "playground_refused_unknown": "Un estado del laboratorio no tiene ningún ajuste llamado {names}.",
         "playground_refused_model": "Esta red no se puede mostrar aquí: {reason}.",
+        # ---- the playground's exercises
+        "check_choose_data": "Elige primero el conjunto de datos {data}.",
+        "check_remove_hidden": "Quita todas las capas ocultas (el botón − junto a «Capas ocultas»): la tarea es "
+        "hacerlo con una sola neurona.",
+        "check_need_hidden": "Añade una capa oculta (el botón + junto a «Capas ocultas»).",
+        "check_need_cross": "Añade la característica x₁·x₂: con ella una sola neurona puede trazar la frontera del "
+        "XOR.",
+        "check_only_x1_x2": "Esta vez deja solo x₁ y x₂ como características y que una capa oculta encuentre el "
+        "producto por sí misma.",
+        "check_train_more": "Todavía no: tras {epochs} épocas acierta el {accuracy} de los puntos de prueba; el "
+        "objetivo es el {goal}. Pulsa Entrenar (o sube la tasa de aprendizaje).",
+        "check_solved_accuracy": "Resuelto: tras {epochs} épocas el {accuracy} de los puntos de prueba queda del "
+        "lado correcto.",
+        "check_overfit_setup": "Para ver el sobreajuste usa pocos puntos y con ruido: una proporción de "
+        "entrenamiento de como mucho el {most} % y un ruido de al menos {least} (ahora {ratio} % y {noise}).",
+        "check_overfit_train_more": "Todavía no: tras {epochs} épocas la pérdida de entrenamiento es {train} y la de "
+        "prueba {test} (la mínima, {best}). Sigue entrenando, con una red más grande: la pérdida de prueba debe "
+        "subir claramente por encima de la de entrenamiento.",
+        "check_overfit_solved": "Sobreajuste: la pérdida de entrenamiento es {train}, pero la de prueba es {test} y "
+        "ha subido desde su mínimo, {best}. Ahora añade regularización L2.",
+        "check_l2_setup": "Mantén los pocos puntos con ruido y elige regularización L2 con una tasa de 0,003 o más.",
+        "check_l2_train_more": "Entrena al menos 100 épocas con L2 (ahora {epochs}).",
+        "check_l2_solved": "La L2 ayuda: tras {epochs} épocas la pérdida de prueba es {test}, frente a {plain} de la "
+        "misma red sin ella.",
+        "check_l2_not_enough": "Todavía no: la pérdida de prueba es {test}, y {plain} sin L2. Prueba con una tasa de "
+        "regularización mayor.",
+        "check_l2_too_strong": "Demasiado fuerte: con L2 solo acierta el {accuracy} de los puntos de prueba, frente "
+        "al {plain} sin ella; la red ha dejado de aprender (subajuste). Prueba con una tasa menor.",
+        "check_percent": "{value} %",
     },
 }
 

@@ -207,3 +207,13 @@ def test_the_walk_and_the_record_live_in_backprop() -> None:
     from autograd.graph import topological_order as kept_name
 
     assert kept_name is backprop.topological_order
+
+
+def test_one_engine_probe_names_the_engine_of_a_node_and_refuses_anything_else() -> None:
+    value, tensor = Value(1.0), Tensor([1.0])
+    assert (autograd.engine_of(value), autograd.engine_of(tensor)) == ("scalar", "tensor")
+    assert autograd.is_tensor(tensor) and not autograd.is_tensor(value) and not autograd.is_tensor(np.ones(2))
+    assert autograd.is_value(value) and not autograd.is_value(1.0)
+    assert autograd.is_node(value) and autograd.is_node(tensor) and not autograd.is_node(np.float64(1.0))
+    with pytest.raises(TypeError, match="Value or a Tensor, got ndarray"):
+        autograd.engine_of(np.ones(2))

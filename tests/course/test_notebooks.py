@@ -58,26 +58,27 @@ EXPECTED = {
                           "es": ["exactitud en prueba", "píxeles barajados", "el MLPClassifier de retrograd"]}, 4),
     "06_scalar_vs_tensor": ({"en": ["largest difference between the engines' gradients", "faster"],
                              "es": ["mayor diferencia entre los gradientes de los dos motores", "más rápido"]}, 2),
-    "07_playground": ({"en": ["epoch 40: training loss", "test accuracy"],
-                       "es": ["epoch 40: training loss", "test accuracy"]}, 1),
+    "07_playground": ({"en": ["Playground(xor, 2-4-1 tanh, epoch 40", "✓ Solved", "→ Choose the Gaussian"],
+                       "es": ["Playground(xor, 2-4-1 tanh, epoch 40", "✓ Resuelto", "→ Elige primero"]}, 0),
 }
 
 
 #: Code run after a notebook's own cells: it works the playground's controls as a student would click them.
 CHECKS = {
     "07_playground": """
-controls["data_set"].value = "moons"
-assert playground.name == "moons" and playground.epoch == 0, "changing the data set starts a new run"
-before = picture.value
-ten_button.click()
-step_button.click()
-assert playground.epoch == 11 and len(playground.test_loss) == 11, playground.epoch
-assert picture.value != before and status.value.startswith("epoch 11:"), status.value
-controls["learning_rate"].value = 0.1
-step_button.click()
-assert playground.optimizer.lr == 0.1
-controls["hidden"].value = "3, x"
-assert status.value.startswith("cannot build this network"), status.value
+page = lambda **changes: playground.set_state({"controls": {**playground.controls, **changes}})
+page(data_set="xor")
+assert playground.state.data_set == "xor" and playground.epoch == 0, "changing the data set starts a new run"
+before = playground.grids
+playground.set_state({"playing": True})
+for _ in range(11):
+    playground._handle_custom_msg({"type": "tick"}, [])
+assert playground.epoch == 11 and playground.frame["epoch"] == 11, playground.epoch
+assert playground.grids != before
+page(learning_rate=0.1)
+assert playground.run.optimizer.lr == 0.1 and playground.epoch == 11
+page(hidden=[4, 9])
+assert playground.controls["hidden"] == [4, 2] and playground.notice, playground.notice
 print("the controls retrain and redraw")
 """,
 }
