@@ -9,6 +9,7 @@ scikit-learn's rule.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -77,13 +78,13 @@ class EarlyStopping(Callback):
 
     def __init__(self, patience: int, min_delta: float = 0.0, monitor: str = "val_loss",
                  restore_best_weights: bool = True, rule: str = "keras") -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
+        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral) or patience < 0:
             raise ValueError(f"patience must be an integer >= 0, got {patience!r}")
         if monitor not in ("val_loss", "train_loss"):
             raise ValueError(f"monitor must be 'val_loss' or 'train_loss', got {monitor!r}")
         if rule not in self.RULES:
             raise ValueError(f"rule must be one of {self.RULES}, got {rule!r}")
-        self.patience, self.min_delta, self.monitor = patience, float(min_delta), monitor
+        self.patience, self.min_delta, self.monitor = int(patience), float(min_delta), monitor
         self.restore_best_weights, self.rule = restore_best_weights, rule
         self.on_train_begin(None, History())
 

@@ -46,14 +46,18 @@ def _signed(labels: np.ndarray) -> bool:
     return bool(labels.size) and bool(np.any(labels < 0))
 
 
-def decision_threshold(targets: Any, loss_fn: Callable | None = None, outputs: Any = None) -> float:
-    """Where one output per example splits two classes (see the module's docstring for the rule).
+def decision_threshold(targets: Any, loss_fn: Callable | None = None, outputs: Any = None,
+                       threshold: float | None = None) -> float:
+    """Where one output per example splits two classes (the rule of the module's docstring).
 
-    ``loss_fn`` (a loss of ``nn.losses`` or its object) says what the output is; without it,
-    ``outputs`` all in [0, 1] are taken as probabilities.
+    -1/+1 targets: 0. 0/1 targets: ``threshold`` when given; else by ``loss_fn`` (a loss of
+    ``nn.losses`` or its object), which says what the output is; else 0.5 when every one of
+    ``outputs`` lies in [0, 1] (probabilities), 0 otherwise (and 0.5 with nothing to go by).
     """
     if _signed(np.asarray(targets)):
         return 0.0
+    if threshold is not None:
+        return float(threshold)
     if loss_fn is not None:
         function = getattr(loss_fn, "function", loss_fn)  # loss objects keep their function
         return 0.5 if function in _PROBABILITY_LOSSES else 0.0
@@ -66,19 +70,16 @@ def decision_threshold(targets: Any, loss_fn: Callable | None = None, outputs: A
 def predicted_classes(outputs: Any, targets: Any, threshold: float | None = None) -> np.ndarray:
     """The class each row of ``outputs`` predicts, coded as ``targets`` are (a column index, ±1 or 0/1).
 
-    ``threshold`` (one output per example, 0/1 targets): None works it out from the outputs
-    (``decision_threshold``); -1/+1 targets always split at 0.
+    One output per example: the class above is chosen from ``decision_threshold(targets,
+    outputs=outputs, threshold=threshold)`` up (-1/+1 targets always split at 0).
     """
     out = _as_float_array(outputs)
     labels = np.asarray(targets)
     if out.ndim == 2 and out.shape[1] > 1:
         return out.argmax(axis=1)
     out = out.reshape(-1)
-    if _signed(labels.reshape(-1)):
-        return np.where(out >= 0.0, 1, -1)
-    if threshold is None:
-        threshold = decision_threshold(labels, outputs=out)
-    return (out >= threshold).astype(np.int64)
+    above = out >= decision_threshold(labels, outputs=out, threshold=threshold)
+    return np.where(above, 1, -1) if _signed(labels) else above.astype(np.int64)
 
 
 def _as_float_array(outputs: Any) -> np.ndarray:
