@@ -46,6 +46,7 @@ from .callbacks import EarlyStopping
 from .data.preprocessing import train_test_split
 from .init import make_rng
 from .layers import Linear, mlp
+from .metrics import predicted_classes
 from .optim import LBFGS, SGD, Adam
 from .train import fit
 
@@ -313,7 +314,7 @@ class MLPClassifier(_BaseMLP):
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of every example (values from ``classes_``)."""
         outputs = self._raw_outputs(X)
-        index = (outputs[:, 0] > 0).astype(int) if len(self.classes_) == 2 else outputs.argmax(axis=1)
+        index = predicted_classes(outputs, [0, 1], threshold=0.0)  # logits: one column for two classes, or one each
         return self.classes_[index]
 
     def score(self, X: Any, y: Any) -> float:

@@ -49,10 +49,19 @@ def is_parameter(x: Any) -> bool:
     return isinstance(x, Tensor) and x.requires_grad and not x.children
 
 
-def layer_sizes(sizes: Any, builder: str) -> list[int]:
-    """The ``sizes`` argument of ``MLP``/``mlp`` as a non-empty list, or a clear error.
+def tensor_input(x: Any, who: str) -> Tensor:
+    """The input of a tensor-engine module as a ``Tensor`` (a NumPy array is wrapped), or a clear error."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    raise TypeError(f"{who} takes a Tensor (or a NumPy array), got {type(x).__name__}")
 
-    ``mlp(2, 16)`` (an int where a list of layer widths belongs) is a common slip: name it.
+
+def layer_sizes(sizes: Any, builder: str) -> list[int]:
+    """The ``sizes`` argument of ``MLP``/``tensor_mlp`` as a non-empty list, or a clear error.
+
+    ``tensor_mlp(2, 16)`` (an int where a list of layer widths belongs) is a common slip: name it.
     """
     if isinstance(sizes, (int, np.integer)):
         raise TypeError(f"{builder}: sizes must be a list of layer widths such as [{sizes}], got the int {sizes}")

@@ -60,7 +60,7 @@ def test_early_stopping_checks_its_settings_and_what_it_watches():
     with pytest.raises(ValueError, match="monitor"):
         EarlyStopping(2, monitor="accuracy")
     X, y = make_moons(20, seed=0)
-    model = nn.mlp(2, [1], seed=0)
+    model = nn.tensor_mlp(2, [1], seed=0)
     with pytest.raises(ValueError, match="EarlyStopping watches val_loss"):
         fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.1), (X, y), epochs=2, progress=False,
             callback=EarlyStopping(1))
@@ -81,7 +81,7 @@ def test_fit_calls_every_hook_of_its_callbacks_in_order():
             calls.append("end")
 
     X, y = make_moons(20, seed=0)
-    model = nn.mlp(2, [1], seed=0)
+    model = nn.tensor_mlp(2, [1], seed=0)
     history = fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.1), (X, y), epochs=10, progress=False,
                   callback=[Recorder(), lambda epoch, history: calls.append("function")])
     assert calls == ["begin", (1, 1), "function", (2, 2), "function", (3, 3), "end"]

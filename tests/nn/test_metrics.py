@@ -33,7 +33,7 @@ def test_fit_and_the_decision_boundary_picture_count_the_same_points_right():
 
     X = np.random.default_rng(0).normal(size=(40, 2))
     y = np.array([1] * 30 + [0] * 10)
-    model = nn.mlp(2, [1], seed=0, dtype=np.float64)
+    model = nn.tensor_mlp(2, [1], seed=0, dtype=np.float64)
     model.layers[0].weight.data[...] = 0.0
     model.layers[0].bias.data[...] = 0.0  # every logit is 0: class 1 everywhere (σ(0) = 0.5)
     _, fit_accuracy = nn.evaluate(model, "bce_with_logits", (X, y))

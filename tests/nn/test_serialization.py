@@ -321,11 +321,11 @@ def test_an_archive_of_very_many_members_is_refused_before_they_are_listed(tmp_p
 
 
 def test_a_failed_load_leaves_every_parameter_unchanged():
-    model = nn.mlp(2, [3, 1], seed=0)
+    model = nn.tensor_mlp(2, [3, 1], seed=0)
     before = [a.copy() for a in model.state_dict().values()]
     model.parameters()[-1].data.flags.writeable = False  # the last parameter cannot take new numbers
     with pytest.raises(StateDictError, match="read-only"):
-        model.load_state_dict(nn.mlp(2, [3, 1], seed=1).state_dict())
+        model.load_state_dict(nn.tensor_mlp(2, [3, 1], seed=1).state_dict())
     for array, old in zip(model.state_dict().values(), before):
         np.testing.assert_array_equal(array, old)
 
