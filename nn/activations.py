@@ -29,6 +29,7 @@ from .module import Module, tensor_input
 
 __all__ = [
     "ACTIVATIONS",
+    "DEFAULT_ACTIVATION",
     "ELU",
     "ActivationLike",
     "ActivationSpec",
@@ -55,6 +56,9 @@ ACTIVATIONS: dict[str, dict[str, float]] = {
     "maxout": {"k": 2},
     "softmax": {},
 }
+
+#: The activation of hidden layers (and of a lone neuron) unless one is given: ReLU, as in micrograd and the course.
+DEFAULT_ACTIVATION = "relu"
 
 #: Applied to each number on its own (the others look at a whole layer).
 ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu")

@@ -22,7 +22,7 @@ import numpy as np
 
 from autograd import Tensor, linear
 
-from .activations import ActivationLike, activation_module, parse_activation
+from .activations import DEFAULT_ACTIVATION, ActivationLike, activation_module, parse_activation
 from .init import Initializer, RngLike, get_initializer, make_rng
 from .module import Module, layer_sizes, tensor_input
 
@@ -184,7 +184,7 @@ class Sequential(Module):
 def tensor_mlp(
     nin: int,
     sizes: Sequence[int],
-    activation: ActivationLike = "tanh",
+    activation: ActivationLike = DEFAULT_ACTIVATION,
     output_activation: ActivationLike = None,
     *,
     init: str | Initializer = "xavier_uniform",
