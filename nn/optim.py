@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.mode import enable_grad
+from autograd import enable_grad
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "LBFGS"]
 
