@@ -62,12 +62,13 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, colu
 from autograd import Tensor, no_grad
 
 from . import losses
+from .evaluation import predict
 from .init import make_rng
 from .layers import Linear, Sequential, activation_module
 from .optim import LBFGS, Optimizer
 from .regularization import weight_parameters
 from .scalar import MLP, Layer
-from .train import fit, predict
+from .train import fit
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ScikitLearnAdam", "ScikitLearnSGD"]
 
@@ -671,6 +672,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return accuracy_score(y, self._classes_of(outputs), sample_weight=weights)
 
     def _classes_of(self, outputs: np.ndarray) -> np.ndarray:
+        # scikit-learn's rule: class 1 only above probability 0.5 (logit 0 is class 0, unlike nn.metrics).
         index = (outputs[:, 0] > 0).astype(int) if outputs.shape[1] == 1 else outputs.argmax(axis=1)
         return self.classes_[index]
 
