@@ -151,7 +151,7 @@ def test_unlabelled_nodes_are_named_by_their_op_and_inputs():
 
 # ---------------------------------------------------------------------- levels
 def test_neuron_level_of_a_2_4_1_mlp_orders_and_titles_every_neuron():
-    model = nn.MLP(2, [4, 1], seed=0)
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
     loss = loss_of(model)
     for scene in (build_scene(loss, "neuron"), build_scene(loss, "neuron", model=model)):
         titles = [box.title for box in scene.boxes if box.kind == "neuron"]
@@ -170,7 +170,7 @@ def test_neuron_level_of_a_2_4_1_mlp_orders_and_titles_every_neuron():
 
 
 def test_order_of_neurons_in_the_picture_follows_the_model():
-    model = nn.MLP(2, [16, 16, 1], seed=0)
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
     source = viz.to_dot(loss_of(model), level="neuron")
     chains = re.findall(r"\{rank=same; ([^\[]+) \[style=invis\]\}", source)
     columns = [chain.split(" -> ") for chain in chains if chain.startswith("n")]
@@ -178,7 +178,7 @@ def test_order_of_neurons_in_the_picture_follows_the_model():
 
 
 def test_too_big_goes_up_a_level_and_says_so_never_refused():
-    model = nn.MLP(2, [16, 16, 1], seed=0)
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
     loss = loss_of(model)
     scene = build_scene(loss)  # auto
     assert scene.level == "neuron" and "neuron level" in scene.note
@@ -193,7 +193,7 @@ def test_too_big_goes_up_a_level_and_says_so_never_refused():
 
 
 def test_unfused_neurons_are_found_from_the_model():
-    model = nn.MLP(2, [3, 1], seed=0, fused=False)
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0, fused=False)
     loss = loss_of(model)
     assert build_scene(loss, "neuron").level == "op"  # nothing to find without the model
     scene = build_scene(loss, "neuron", model=model)
@@ -206,7 +206,7 @@ def test_unfused_neurons_are_found_from_the_model():
 
 
 def test_expanding_one_neuron_draws_its_ops_with_the_grad_that_reaches_it():
-    model = nn.MLP(2, [4, 1], seed=0)
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
     loss = loss_of(model)
     neuron = model.layers[0].neurons[1]
     for item in ("layer 1 · neuron 2", neuron):
@@ -223,7 +223,7 @@ def test_expanding_one_neuron_draws_its_ops_with_the_grad_that_reaches_it():
 
 
 def test_a_tensor_mlp_is_drawn_one_box_per_layer():
-    model = nn.layers.mlp(2, [8, 8, 1], seed=0, dtype=np.float64)
+    model = nn.layers.mlp(2, [8, 8, 1], activation="tanh", seed=0, dtype=np.float64)
     X = Tensor(np.random.default_rng(0).standard_normal((16, 2)))
     loss = ((model(X) - 1.0) ** 2).mean()
     loss.backward()
@@ -256,7 +256,7 @@ def test_render_without_a_suffix_writes_svg(tmp_path):
 
 
 def test_a_spanish_picture_and_stepper_speak_spanish():
-    model = nn.MLP(2, [4, 1], seed=0)
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
     loss = loss_of(model)
     text = " ".join(texts(viz.to_svg(loss, level="neuron", color_by_grad=True, language="es")))
     assert "capa 1 · neurona 2" in text and "valor" in text and "escala logarítmica" in text
@@ -270,7 +270,7 @@ def test_a_spanish_picture_and_stepper_speak_spanish():
 
 # ---------------------------------------------------------------------- the stepper at every size
 def tensor_mlp_loss():
-    model = nn.layers.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    model = nn.layers.mlp(2, [4, 1], activation="tanh", seed=0, dtype=np.float64)
     X = Tensor(np.random.default_rng(1).standard_normal((8, 2)))
     return ((model(X) - 1.0) ** 2).mean()
 
@@ -290,12 +290,12 @@ def tensor_mlp_loss():
 )
 def test_the_stepper_works_on_every_network_of_the_course(network, level):
     if network == "neuron":
-        loss = nn.Neuron(2, weights=[0.3, -0.4], bias=0.1)([Value(1.0, label="x1"), Value(2.0, label="x2")])
+        loss = nn.Neuron(2, "tanh", weights=[0.3, -0.4], bias=0.1)([Value(1.0, label="x1"), Value(2.0, label="x2")])
     elif network == "tensor":
         loss = tensor_mlp_loss()
     else:
         sizes = [4, 1] if network == "2-4-1" else [16, 16, 1]
-        loss = (nn.MLP(2, sizes, seed=0)([0.5, -1.0]) - 1.0) ** 2
+        loss = (nn.MLP(2, sizes, activation="tanh", seed=0)([0.5, -1.0]) - 1.0) ** 2
     reference = {id(node): None for node in topological_order(loss)}
     start = time.perf_counter()
     stepper = viz.BackpropStepper(loss, level=level)

@@ -16,7 +16,7 @@ from autograd import Value
 
 
 def mlp_loss(sizes=(16, 16, 1)):
-    loss = (nn.MLP(2, list(sizes), seed=0)([0.5, -1.0]) - 1.0) ** 2
+    loss = (nn.MLP(2, list(sizes), activation="tanh", seed=0)([0.5, -1.0]) - 1.0) ** 2
     loss.label = "L"
     return loss
 
@@ -182,7 +182,7 @@ def test_the_viewer_shown_by_a_notebook_cell(browser, tmp_path):
     notebook.cells = [
         nbformat.v4.new_code_cell(
             "import nn, viz\n"
-            "loss = (nn.MLP(2, [4, 1], seed=0)([0.5, -1.0]) - 1.0) ** 2\n"
+            "loss = (nn.MLP(2, [4, 1], activation='tanh', seed=0)([0.5, -1.0]) - 1.0) ** 2\n"
             "viz.BackpropStepper(loss, level='neuron')"
         )
     ]
