@@ -29,7 +29,8 @@ import graphviz
 from autograd.graph import topological_order
 
 from .dot_binary import run_layout
-from .messages import language, message
+from .messages import language as _language
+from .messages import message
 from .scene import (
     DEFAULT_MAX_EDGES_PER_NODE,
     DEFAULT_MAX_NODES,
@@ -54,7 +55,7 @@ ACTIVE_EDGE_COLOUR = "#d62728"
 CHECK_OK_COLOUR = "#b7e4b0"
 CHECK_FAIL_COLOUR = "#ff9c9c"
 # |grad| from small (cool) to large (warm); all light enough for black text.
-GRAD_PALETTE = ("#e4dcf2", "#b9d3f0", "#bde5b2", "#fff09a", "#ffbe73", "#ff8a65")
+GRAD_PALETTE = ("#ece6f5", "#d6cbee", "#b9d3f0", "#bde5b2", "#fff09a", "#ffd280", "#ffb070", "#ff8a65")
 ZERO_GRAD_COLOUR = "#ffffff"
 PLAIN_FILL = "#ffffff"
 OP_FILL = "#eeeeee"
@@ -459,12 +460,6 @@ def draw_graph(
         wanted = _indices_of(order, highlight)
         frame = Frame(highlight={scene.box_of[i] for i in wanted}, title=title)
         return scene_digraph(scene, options, frame)
-
-
-def _language(name: str | None):
-    from contextlib import nullcontext
-
-    return language(name) if name is not None else nullcontext()
 
 
 def to_dot(root: Node, **draw_options: Any) -> str:

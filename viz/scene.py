@@ -121,7 +121,7 @@ def data_lines(node: Any) -> list[str]:
     if data.size <= SMALL_TENSOR_SIZE:
         lines.append(_array_text(data))
     elif data.size:
-        lines.append(f"min {format_number(data.min())}, max {format_number(data.max())}")
+        lines.append(message("min_max", low=format_number(data.min()), high=format_number(data.max())))
     return lines
 
 
@@ -207,7 +207,7 @@ def node_name(node: Any) -> str:
     if node.op:
         return node.op
     if is_tensor(node):
-        return "tensor"
+        return message("tensor")
     return short_number(node.data)
 
 
@@ -529,7 +529,10 @@ def _expanded_keys(groups: Sequence[NeuronGroup], expand: Sequence[Any], order: 
                 item in (group.title, group.key)
                 or (own and any(id(p) in params for p in own))
                 or (id(item) in ids and ids[id(item)] in group.members)
-                or (isinstance(item, str) and item.lower() == f"layer {group.layer}".lower())
+                or (
+                    isinstance(item, str)
+                    and item.lower() in (f"layer {group.layer}", message("layer_name", layer=group.layer))
+                )
             ):
                 wanted.add(group.key)
                 matched = True
@@ -657,12 +660,14 @@ def _group_box(
         rows = []
         if show_data:
             z, a = order[group.total], order[group.output]
-            z_text = value_text(z.data) if is_tensor(z) else short_number(z.data)
-            if group.output != group.total:
-                a_text = value_text(a.data) if is_tensor(a) else short_number(a.data)
-                rows.append(f"z = {z_text}, a = {group.activation}(z) = {a_text}")
+            if is_tensor(z):  # a layer of a tensor graph: one line per array
+                rows.append(f"z = x@Wᵀ+b: {value_text(z.data)}")
+                if group.output != group.total:
+                    rows.append(f"a = {group.activation}(z): {value_text(a.data)}")
+            elif group.output != group.total:
+                rows.append(f"z = {short_number(z.data)}, a = {group.activation}(z) = {short_number(a.data)}")
             else:
-                rows.append(f"z = w·x+b = {z_text}")
+                rows.append(f"z = w·x+b = {short_number(z.data)}")
         grad_of = group.output if show_grad else None
         column = (group.layer, group.number)
     else:
