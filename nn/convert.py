@@ -21,23 +21,20 @@ from typing import Any
 
 import numpy as np
 
-from .activations import parse_activation
-from .layers import (
+from .activations import (
     ELU,
-    Dropout,
-    Flatten,
     Identity,
     LeakyReLU,
-    Linear,
     Maxout,
     ReLU,
-    Sequential,
     Sigmoid,
     Softmax,
     Tanh,
     activation_module,
     activation_spec,
+    parse_activation,
 )
+from .layers import Dropout, Flatten, Linear, Sequential
 from .module import Module
 from .scalar import MLP, Layer
 
