@@ -246,7 +246,8 @@ function render({ model, el }) {
   let structure = "";
   let nodes = []; // per column: [{box, canvas}], column 0 = all features
   let edgePaths = []; // per layer: [[path per input] per output]
-  let hovered = null; // [layer, j, i]
+  let hovered = null; // [layer, j, i] of the edge under the mouse
+  let hoveredNode = null; // the neuron under the mouse
 
   function columnX(c, columns, width) {
     return LEFT + (c * (width - NODE - LEFT - 10)) / Math.max(1, columns - 1);
@@ -290,7 +291,10 @@ function render({ model, el }) {
           box.classList.add("rgp-hidden-node");
         }
         stage.appendChild(box);
-        list.push({ box, canvas });
+        const node = { box, canvas, column: c };
+        box.addEventListener("mouseenter", () => { hoveredNode = node; paintFrame(); });
+        box.addEventListener("mouseleave", () => { hoveredNode = null; paintFrame(); });
+        list.push(node);
       }
       return list;
     });
@@ -404,7 +408,8 @@ function render({ model, el }) {
     if (!points.train) return;
     const classification = points.classification;
     const toPixel = (v) => ((v + 6) / 12) * OUTPUT;
-    const sets = [[points.train, "#ffffff"]];
+    // Training points ringed in white (grey in regression, where a target of 0 is white itself), test points in black.
+    const sets = [[points.train, classification ? "#ffffff" : "#777777"]];
     if (controls().show_test_data) sets.push([points.test, "#000000"]);
     for (const [list, stroke] of sets) {
       for (const [x1, x2, y] of list) {
@@ -458,16 +463,21 @@ function render({ model, el }) {
     let offset = 0;
     const allFeatures = options().features;
     for (let k = 0; k < allFeatures.length; k++) {
+      nodes[0][k].offset = offset;
       paint(nodes[0][k].canvas, grids, offset, r, false);
       offset += area;
     }
     for (let c = 1; c < nodes.length; c++) {
       for (const node of nodes[c]) {
+        node.offset = offset;
         paint(node.canvas, grids, offset, r, state.discretize);
         offset += area;
       }
     }
-    paint(outputCanvas, grids, offset - area, r, state.discretize);
+    // The big picture shows the output, or the neuron under the mouse (as in the TensorFlow Playground).
+    const shown = hoveredNode && hoveredNode.offset !== undefined ? hoveredNode.offset : offset - area;
+    paint(outputCanvas, grids, shown, r, state.discretize && (!hoveredNode || hoveredNode.column > 0));
+    outputBox.classList.toggle("rgp-showing-neuron", Boolean(hoveredNode));
     drawEdges(frame);
     drawCurve(frame);
     epochValue.textContent = String(frame.epoch);

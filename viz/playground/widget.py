@@ -19,7 +19,6 @@ The kernel trains and sends numbers; the browser draws. The widget's synced trai
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -293,15 +292,13 @@ class Playground(anywidget.AnyWidget):
         inputs = [Value(float(v), label=name) for v, name in zip(run.X_train[index], self._state.features)]
         target = float(run.y_train[index])
         output = scalar(inputs)
-        loss = run.loss_fn(output, target)
+        loss = run.loss_fn(output, target, reduction="sum")  # one point: the mean's "/ 1" node adds nothing
         loss.label = "loss"
-        stepper = BackpropStepper(loss)
+        stepper = BackpropStepper(loss, model=scalar, language=self.language)
         x1, x2 = run.points_train[index]
         title = messages.message("playground_inspected", self.language, index=index, x1=f"{x1:.2f}",
                                  x2=f"{x2:.2f}", target=f"{target:g}", epoch=run.epoch)
-        with tempfile.TemporaryDirectory() as folder:
-            page = stepper.to_html(Path(folder) / "stepper.html", title=title)
-            self.inspection = page.read_text(encoding="utf-8")
+        self.inspection = stepper.html(title)
         return stepper
 
     # ------------------------------------------------------------------ what the page draws
