@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,15 +194,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Train, draw, and report where the files went; returns the exit status."""
-    out = out or sys.stdout
-    folder = Path(args.out)
+def _check_folder(folder: Path) -> None:
+    """Make ``folder`` and try writing in it, so that a bad ``--out`` is reported before training, not after."""
     folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Train, draw, and report where the files went; returns the exit status (1: the folder is not writable)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    folder = Path(args.out)
+    try:
+        _check_folder(folder)
+    except OSError as error:
+        print(f"error: cannot write the pictures to {folder}: {error.strerror or error}", file=err)
+        return 1
     print(f"training MLP 2-16-16-1 (ReLU) on {SAMPLES} two-moons points for {EPOCHS} epochs", file=out)
     result = train(seed=args.seed, progress=not args.no_progress)
-    graph = draw_neuron(result.model, result.X[0], folder / "neuron_graph.svg")
-    boundary = draw_decision_boundary(result.model, result.X, result.y, folder)
+    try:
+        graph = draw_neuron(result.model, result.X[0], folder / "neuron_graph.svg")
+        boundary = draw_decision_boundary(result.model, result.X, result.y, folder)
+    except OSError as error:  # the disk filled up, the folder went away, ... during training
+        print(f"error: cannot write the pictures to {folder}: {error.strerror or error}", file=err)
+        return 1
     correct = round(result.final_accuracy * len(result.y))
     print(
         f"final loss {result.losses[-1]:.4f}, training accuracy {result.final_accuracy:.0%} "
