@@ -172,8 +172,12 @@ class Playground(anywidget.AnyWidget):
     def _controls_changed(self, change: dict[str, Any]) -> None:
         if change["new"] == self._state.to_dict():
             return
+        values = dict(change["new"])
+        problem = values.get("problem")
+        if problem != self._state.problem and problem in DATA_SETS and values.get("data_set") == self._state.data_set:
+            values["data_set"] = DATA_SETS[problem][0]  # a new problem type starts on its first data set
         try:
-            new = PlaygroundState.from_dict(dict(change["new"]))
+            new = PlaygroundState.from_dict(values)
         except StateError as error:
             self.notice = error.sentence(self.language)
             self.controls = self._state.to_dict()  # the page shows again what is in use
@@ -182,8 +186,6 @@ class Playground(anywidget.AnyWidget):
             self.notice = messages.message("playground_refused_json", self.language, reason=str(error))
             self.controls = self._state.to_dict()
             return
-        if new.problem != self._state.problem and new.data_set == self._state.data_set:
-            new = new.replace(data_set=DATA_SETS[new.problem][0])
         self._apply(new)
 
     def _apply(self, new: PlaygroundState, rebuild: bool = False) -> None:
