@@ -258,7 +258,11 @@ function render({ model, el }) {
     const allFeatures = options().features;
     const columns = [allFeatures.length, ...state.hidden, 1];
     const height = Math.max(...columns) * ROW + 40;
-    const width = LEFT + 110 + 78 * (state.hidden.length + 1);
+    // As wide as the column allows (JupyterLab's side panel may take a third of the window), never
+    // narrower than a node and a gap per column.
+    const least = LEFT + NODE + 10 + 46 * (columns.length - 1);
+    const roomy = LEFT + NODE + 10 + 90 * (columns.length - 1);
+    const width = Math.max(least, Math.min(roomy, networkColumn.clientWidth - 4));
     stage.style.width = `${width}px`;
     stage.style.height = `${height}px`;
     edgesSvg.setAttribute("width", width);
@@ -301,7 +305,7 @@ function render({ model, el }) {
     // One pair of +/- buttons per hidden layer, over its column.
     state.hidden.forEach((count, layer) => {
       const buttons = element("div", "rgp-layer-buttons");
-      buttons.style.left = `${columnX(layer + 1, columns.length, width) - 14}px`;
+      buttons.style.left = `${columnX(layer + 1, columns.length, width) + NODE / 2}px`;
       const plus = element("button", "rgp-add-neuron", "+");
       const minus = element("button", "rgp-remove-neuron", "−");
       plus.title = t("add_neuron");
@@ -317,7 +321,9 @@ function render({ model, el }) {
         hidden[layer] -= 1;
         setControl("hidden", hidden.filter((n) => n > 0));
       });
-      buttons.append(plus, minus, caption);
+      const row = element("div", "rgp-layer-row");
+      row.append(plus, minus);
+      buttons.append(row, caption);
       stage.appendChild(buttons);
     });
     // Edges: from the chosen features (column 0 keeps only those) to each layer's neurons.
@@ -587,6 +593,18 @@ function render({ model, el }) {
   const onPoints = () => drawPoints();
   const onShowTest = () => drawPoints();
 
+  // The network is laid out for the width it has: again when that changes (a side panel opens).
+  let laidOutWidth = 0;
+  const resizing = new ResizeObserver(() => {
+    const width = networkColumn.clientWidth;
+    if (width && Math.abs(width - laidOutWidth) > 8) {
+      laidOutWidth = width;
+      structure = "";
+      draw();
+    }
+  });
+  resizing.observe(networkColumn);
+
   model.on("change:frame", onFrame);
   model.on("change:playing", onPlaying);
   model.on("change:controls", onControls);
@@ -603,6 +621,7 @@ function render({ model, el }) {
 
   return () => {
     clearInterval(watchdog);
+    resizing.disconnect();
     model.off("change:frame", onFrame);
     model.off("change:playing", onPlaying);
     model.off("change:controls", onControls);
