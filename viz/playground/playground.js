@@ -506,7 +506,13 @@ function render({ model, el }) {
     model.send({ type: "tick" });
   }
 
+  const kernelTimes = []; // ms the kernel reported for its last updates
+
   function measureRate() {
+    const frame = model.get("frame");
+    kernelTimes.push(frame.update_ms || 0);
+    if (kernelTimes.length > 30) kernelTimes.shift();
+    root.dataset.kernelMs = (kernelTimes.reduce((a, b) => a + b, 0) / kernelTimes.length).toFixed(2);
     const now = performance.now();
     arrivals.push(now);
     while (arrivals.length > 2 && now - arrivals[0] > 2000) arrivals.shift();
