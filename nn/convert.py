@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .activations import parse_activation
-from .layers import Dropout, Identity, Linear, Sequential, activation_module, activation_spec
+from .activations import Identity, activation_module, activation_spec, parse_activation
+from .layers import Dropout, Linear, Sequential
 from .scalar import MLP, Layer
 
 __all__ = ["to_scalar", "to_tensor"]
