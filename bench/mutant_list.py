@@ -7,6 +7,7 @@ Each entry: ``name``, ``path``, the ``original`` text (found exactly once in the
 from __future__ import annotations
 
 TENSOR_TESTS = ("tests/autograd/test_tensor.py", "tests/autograd/test_parity.py")
+VIZ_TESTS = ("tests/viz/test_levels.py", "tests/viz/test_stepper.py", "tests/viz/test_graph_drawing.py")
 VALUE_TESTS = ("tests/autograd/test_value.py", "tests/autograd/test_parity.py")
 
 MUTANTS: list[dict] = [
@@ -381,7 +382,7 @@ MUTANTS: list[dict] = [
         path="viz/scene.py",
         original="    local = locals_[position]\n    child = node.children[position]",
         mutated="    local = locals_[-1 - position]\n    child = node.children[position]",
-        tests=("tests/viz",),
+        tests=VIZ_TESTS,
         why="an edge label shows the other input's derivative",
     ),
     dict(
@@ -390,7 +391,7 @@ MUTANTS: list[dict] = [
         original='    product = f"{short_number(local)} × {short_number(upstream)} = {short_number(contribution)}"',
         mutated='    product = f"{short_number(local_derivatives(node)[0])} × {short_number(upstream)} = '
         '{short_number(contribution)}"',
-        tests=("tests/viz",),
+        tests=VIZ_TESTS,
         why="every stepper edge shows the first input's derivative",
     ),
     dict(
@@ -398,7 +399,7 @@ MUTANTS: list[dict] = [
         path="viz/scene.py",
         original='return f"∂{scene.names[parent]}/∂{scene.names[index]} = {short_number(local)}"',
         mutated='return f"∂{scene.names[index]}/∂{scene.names[parent]} = {short_number(local)}"',
-        tests=("tests/viz",),
+        tests=VIZ_TESTS,
         why="the derivative's numerator and denominator swapped",
     ),
     dict(
@@ -408,6 +409,121 @@ MUTANTS: list[dict] = [
         mutated="",
         tests=("tests/viz/test_viewer_browser.py", "tests/viz/test_stepper.py"),
         why="a label </script><script>… runs in the page",
+    ),
+    # ---------------------------------------------------------------- fused ops: w·x+b, linear, cross-entropy
+    dict(
+        name="weighted-sum-locals-swapped",
+        path="autograd/value.py",
+        original="            local_grads += (x.data, w.data)",
+        mutated="            local_grads += (w.data, x.data)",
+        tests=VALUE_TESTS + ("tests/nn/test_nn_models.py",),
+        why="the fused neuron swaps ∂/∂w and ∂/∂x",
+    ),
+    dict(
+        name="weighted-sum-bias",
+        path="autograd/value.py",
+        original="    local_grads.append(1.0)\n    return Value._from_op(total,",
+        mutated="    local_grads.append(0.0)\n    return Value._from_op(total,",
+        tests=VALUE_TESTS + ("tests/nn/test_nn_models.py",),
+        why="the bias of a fused neuron gets no grad",
+    ),
+    dict(
+        name="linear-weight-grad",
+        path="autograd/functional.py",
+        original="lambda g: g.reshape(-1, w.shape[0]).T @ a2,",
+        mutated="lambda g: (g.reshape(-1, w.shape[0]).T @ a2) * 0.5,",
+        tests=TENSOR_TESTS + ("tests/nn/test_nn_models.py",),
+        why="Linear's weight grad halved",
+    ),
+    dict(
+        name="cross-entropy-grad",
+        path="autograd/tensor.py",
+        original="grad = (probs * total_target - target_probs) * per_row",
+        mutated="grad = (probs - target_probs) * per_row",
+        tests=TENSOR_TESTS + ("tests/nn/test_losses.py",),
+        why="soft targets whose rows do not sum to 1 get the wrong grad",
+    ),
+    dict(
+        name="cross-entropy-mean",
+        path="autograd/tensor.py",
+        original="out, scale = np.add.reduce(losses) / n if n else",
+        mutated="out, scale = np.add.reduce(losses) if n else",
+        tests=TENSOR_TESTS + ("tests/nn/test_losses.py",),
+        why="mean reduction sums",
+    ),
+    # ---------------------------------------------------------------- nn: layers, metrics, data, regularisation
+    dict(
+        name="scalar-neuron-unfused-bias",
+        path="nn/scalar.py",
+        original="            total = total + w * xi\n        return total + self.b",
+        mutated="            total = total + w * xi\n        return total",
+        tests=("tests/nn/test_nn_models.py", "tests/nn/test_micrograd_nn.py", "tests/nn/test_train.py"),
+        why="the unfused neuron forgets its bias",
+    ),
+    dict(
+        name="dropout-no-rescale",
+        path="nn/layers.py",
+        original="return x * (keep.astype(x.dtype) / (1.0 - self.p))",
+        mutated="return x * keep.astype(x.dtype)",
+        tests=("tests/nn/test_nn_models.py", "tests/nn/test_regularization.py"),
+        why="dropout without 1/(1-p)",
+    ),
+    dict(
+        name="dropout-in-eval",
+        path="nn/layers.py",
+        original="        if not self.training or self.p == 0.0:\n            return x",
+        mutated="        if self.p == 0.0:\n            return x",
+        tests=("tests/nn/test_nn_models.py", "tests/nn/test_regularization.py"),
+        why="dropout also in eval mode",
+    ),
+    dict(
+        name="metrics-threshold",
+        path="nn/metrics.py",
+        original="above = out >= decision_threshold(labels, outputs=out, threshold=threshold)",
+        mutated="above = out >= 0.0",
+        tests=("tests/nn/test_train.py", "tests/nn/test_metrics.py", "tests/viz/test_plots.py"),
+        why="probabilities split at 0 instead of 0.5",
+    ),
+    dict(
+        name="one-hot-off-by-one",
+        path="nn/data/preprocessing.py",
+        original="        num_classes = int(labels.max()) + 1\n",
+        mutated="        num_classes = int(labels.max())\n",
+        tests=("tests/nn/test_data.py",),
+        why="the largest label is outside the encoding",
+    ),
+    dict(
+        name="standard-scaler-constant",
+        path="nn/data/preprocessing.py",
+        original="self.scale_ = np.where(std > 0, std, 1.0)",
+        mutated="self.scale_ = std",
+        tests=("tests/nn/test_data.py",),
+        why="a constant feature divides by 0",
+    ),
+    dict(
+        name="clip-grad-norm-coefficient",
+        path="nn/regularization.py",
+        original="coefficient = min(max_norm / (total + 1e-6), 1.0)",
+        mutated="coefficient = max_norm / (total + 1e-6)",
+        tests=("tests/nn/test_regularization.py",),
+        why="small gradients are scaled up",
+    ),
+    dict(
+        name="l2-penalty-abs",
+        path="nn/regularization.py",
+        original="return _add_up([(p * p).sum() if isinstance(p.data, np.ndarray) else p * p for p in params])",
+        mutated="return _add_up([p.abs().sum() if isinstance(p.data, np.ndarray) else p * p for p in params])",
+        tests=("tests/nn/test_regularization.py",),
+        why="the tensor L2 penalty is an L1 penalty",
+    ),
+    # ---------------------------------------------------------------- the command line
+    dict(
+        name="expr-depth-off",
+        path="retrograd/expr.py",
+        original="    if depth > MAX_DEPTH:",
+        mutated="    if depth > MAX_DEPTH + 5:",
+        tests=("tests/cli/test_expr.py",),
+        why="the nesting limit is not where the message says",
     ),
 ]
 
