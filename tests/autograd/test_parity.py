@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from cases import CASES, TENSOR_OPS, VALUE_OPS, Case, TorchOps, output_weights, run, to_values
 
-from autograd import Tensor, gradcheck
+from autograd import Tensor, Value, gradcheck
 
 # float64 everywhere; both engines must agree to round-off.
 PARITY = {"rtol": 1e-10, "atol": 1e-10}
@@ -116,3 +116,24 @@ def test_parity_detects_a_wrong_rule(monkeypatch) -> None:
     arrays = case.inputs()
     with pytest.raises(AssertionError):
         assert_same(run(case, VALUE_OPS, arrays), run(case, TENSOR_OPS, arrays), "tanh")
+
+
+KINKS = ["relu", "abs", "leaky_relu", "elu"]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", KINKS)
+def test_kinks_take_pytorchs_derivative_at_zero_in_both_engines(torch, name):
+    """At a kink finite differences cannot decide; PyTorch's choice is the rule (relu' = |x|' = 0 at 0)."""
+    reference = torch.tensor([-1.5, 0.0, 2.0], dtype=torch.float64, requires_grad=True)
+    torch_f = {"relu": torch.relu, "abs": torch.abs, "leaky_relu": torch.nn.functional.leaky_relu,
+               "elu": torch.nn.functional.elu}[name]
+    torch_f(reference).sum().backward()
+    expected = reference.grad.tolist()
+    scalars = [Value(x) for x in (-1.5, 0.0, 2.0)]
+    for v in scalars:
+        getattr(v, name)().backward()
+    assert [v.grad for v in scalars] == expected
+    tensor = Tensor(np.array([-1.5, 0.0, 2.0]), requires_grad=True)
+    getattr(tensor, name)().sum().backward()
+    assert tensor.grad.tolist() == expected
