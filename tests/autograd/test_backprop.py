@@ -217,3 +217,15 @@ def test_one_engine_probe_names_the_engine_of_a_node_and_refuses_anything_else()
     assert autograd.is_node(value) and autograd.is_node(tensor) and not autograd.is_node(np.float64(1.0))
     with pytest.raises(TypeError, match="Value or a Tensor, got ndarray"):
         autograd.engine_of(np.ones(2))
+
+
+def test_the_walk_finishes_the_first_input_first_in_both_engines() -> None:
+    """The order drawings and the stepper rely on: inputs in order, each finished before the next."""
+    for make in (Value, lambda x: Tensor(np.array(x), requires_grad=True)):
+        a, b, c = make(1.0), make(2.0), make(3.0)
+        product = a * b
+        out = product + c
+        assert topological_order(out) == [a, b, product, c, out]
+        twice = (c * a) + (a * b)
+        left, right = twice.children
+        assert topological_order(twice) == [c, a, left, b, right, twice]

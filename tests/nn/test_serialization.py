@@ -349,3 +349,21 @@ def test_intermediates_and_constants_stored_on_a_module_are_not_parameters():
     assert [name for name, _ in model.named_parameters()] == ["weight", "gain"]
     assert list(model.state_dict()) == ["weight", "gain"]
     assert nn.is_parameter(model.weight) and not nn.is_parameter(model.last_output)
+
+
+def test_save_flushes_the_file_and_its_folder_to_disk(tmp_path, monkeypatch):
+    """A crash right after save must not leave an empty or missing file: both are fsynced before it returns."""
+    import nn.serialization as serialization
+
+    synced = []
+    real_fsync = os.fsync
+
+    def recording_fsync(descriptor):
+        synced.append(os.path.realpath(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(serialization.os, "fsync", recording_fsync)
+    path = tmp_path / "model.npz"
+    MLP(2, [3, 1], seed=0).save(path)
+    assert str(tmp_path) in synced, synced
+    assert any(name.startswith(str(path) + ".saving-") or name == str(path) for name in synced), synced
