@@ -241,3 +241,19 @@ def test_scalar_losses_refuse_non_values():
         losses.mse_loss([Value(1.0)], [Value(1.0)])
     with pytest.raises(TypeError, match="Value, a list of Values or a Tensor"):
         losses.mse_loss("scores", [1.0])
+
+
+@pytest.mark.torch
+def test_cross_entropy_with_soft_targets_whose_rows_do_not_sum_to_one_matches_pytorch(torch):
+    """PyTorch's rule for probability targets, -Σ t·log_softmax(x), holds for any row total: grad softmax·Σt - t."""
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(4, 3))
+    targets = rng.uniform(0.0, 1.0, size=(4, 3))  # rows sum to anything in (0, 3)
+    x = Tensor(logits.copy(), requires_grad=True)
+    loss = nn.losses.cross_entropy(x, targets)
+    loss.backward()
+    reference = torch.tensor(logits, requires_grad=True)
+    expected = torch.nn.functional.cross_entropy(reference, torch.tensor(targets))
+    expected.backward()
+    assert float(loss.data) == pytest.approx(expected.item(), rel=1e-12)
+    np.testing.assert_allclose(x.grad, reference.grad.numpy(), rtol=1e-12, atol=1e-15)

@@ -312,3 +312,25 @@ def test_parameters_and_modules_kept_in_a_dict_are_found_and_saved(tmp_path):
     other.scale["s"].data = 5.0
     other.load(tmp_path / "heads.npz")
     assert other.scale["s"].data == 2.0
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "identity"])
+def test_an_unfused_neuron_gives_the_fused_neurons_output_and_grads(activation):
+    """``fused=False`` draws every * and +; the numbers must be those of the one w·x+b node."""
+    x = [Value(0.7), Value(-1.3), Value(2.1)]
+    outputs, grads = [], []
+    for fused in (True, False):
+        neuron = Neuron(3, activation, weights=[0.5, -0.25, 0.1], bias=0.3, fused=fused)
+        out = neuron(x)
+        for v in [*neuron.parameters(), *x]:
+            v.grad = 0.0
+        out.backward()
+        outputs.append(out.data)
+        grads.append([v.grad for v in [*neuron.parameters(), *x]])
+    assert outputs[1] == pytest.approx(outputs[0], abs=1e-15)
+    assert grads[1] == pytest.approx(grads[0], abs=1e-15)
+    assert outputs[0] == pytest.approx(
+        {"relu": max, "tanh": lambda z, _: math.tanh(z), "identity": lambda z, _: z}[activation](
+            0.5 * 0.7 + 0.25 * 1.3 + 0.1 * 2.1 + 0.3, 0.0
+        )
+    )

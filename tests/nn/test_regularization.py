@@ -129,3 +129,14 @@ def test_weight_parameters_leave_out_biases():
     assert len(weight_parameters(scalar)) == 2 * 3 + 3
     tensor = nn.tensor_mlp(2, [3, 1], seed=0)
     assert [p.shape for p in weight_parameters(tensor)] == [(3, 2), (1, 3)]
+
+
+def test_clip_grad_norm_leaves_gradients_below_the_limit_unchanged():
+    """Clipping only ever shrinks: a norm under ``max_norm`` keeps every gradient exactly."""
+    w = Tensor(np.array([0.3, -0.4]), requires_grad=True)
+    w.grad = np.array([0.3, -0.4])
+    v = Value(1.0)
+    v.grad = 0.0
+    norm = nn.clip_grad_norm_([w, v], max_norm=10.0)
+    assert norm == pytest.approx(0.5)
+    assert w.grad.tolist() == [0.3, -0.4] and v.grad == 0.0
