@@ -531,4 +531,6 @@ MUTANTS: list[dict] = [
 EQUIVALENT: dict[str, str] = {
     "load-allow-pickle": "the header check refuses an object dtype before read_array runs, so allow_pickle is "
     "never consulted; allow_pickle=False stays as a second lock",
+    "clip-grad-norm-coefficient": "clip_grad_norm_ scales only when the coefficient is below 1, so dropping the "
+    "min(…, 1.0) changes nothing",
 }
