@@ -144,7 +144,9 @@ class Optimizer:
             grad = np.asarray(p.grad)
             if grad.shape != p.data.shape:
                 raise ValueError(f"parameter {index}: grad shape {grad.shape} does not match data shape {p.data.shape}")
-            self._update(p.data, grad, self.state.setdefault(index, {}))
+            data = p.data
+            self._update(data, grad, self.state.setdefault(index, {}))
+            p.data = data  # assigned back: a Tensor counts the change (a graph built before refuses backward)
         if self._scalar_params:
             scalars = self._scalar_params
             data = np.fromiter((p.data for p in scalars), dtype=np.float64, count=len(scalars))
