@@ -1,6 +1,7 @@
 """``retrograd demo``: the classic micrograd demo, on retrograd, with its pictures written to a folder.
 
     retrograd demo --out retrograd-out/
+    retrograd demo --language es          # what it prints and draws, in Spanish
 
 Trains a scalar MLP 2-16-16-1 (ReLU, every weight a ``Value``) on 100 points of two moons with
 a hinge loss plus L2 (alpha 1e-4) and SGD whose learning rate falls from 1.0 towards 0.1 over
@@ -28,6 +29,8 @@ from nn import MLP, Neuron, hinge_loss
 from nn.data import make_moons, to_plus_minus_one
 from nn.optim import SGD
 from nn.regularization import l2_penalty
+from viz.messages import get_language, message
+from viz.messages import language as drawing_language
 
 __all__ = ["HELP", "DemoResult", "add_arguments", "draw_decision_boundary", "draw_neuron", "main", "run", "train"]
 
@@ -60,9 +63,9 @@ def _progress(epochs: Iterable[int], enabled: bool, out: TextIO) -> Iterator[int
         try:
             from tqdm import tqdm
         except ImportError:
-            print("(install tqdm for a progress bar)", file=out)
+            print(message("demo_install_tqdm"), file=out)
         else:
-            return tqdm(epochs, desc="training", unit="epoch", file=out)
+            return tqdm(epochs, desc=message("demo_progress"), unit=message("demo_progress_unit"), file=out)
     return iter(epochs)
 
 
@@ -191,25 +194,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="retrograd-out", help="folder for the pictures (default: retrograd-out/)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and the initial weights (default: 0)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--language", choices=("en", "es"), default=None,
+        help="language of what the demo prints and draws (default: viz's current language, English)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Train, draw, and report where the files went; returns the exit status."""
+    """Train, draw, and report where the files went, in ``args.language``; returns the exit status."""
     out = out or sys.stdout
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"training MLP 2-16-16-1 (ReLU) on {SAMPLES} two-moons points for {EPOCHS} epochs", file=out)
-    result = train(seed=args.seed, progress=not args.no_progress)
-    graph = draw_neuron(result.model, result.X[0], folder / "neuron_graph.svg")
-    boundary = draw_decision_boundary(result.model, result.X, result.y, folder)
-    correct = round(result.final_accuracy * len(result.y))
-    print(
-        f"final loss {result.losses[-1]:.4f}, training accuracy {result.final_accuracy:.0%} "
-        f"({correct}/{len(result.y)} points)",
-        file=out,
-    )
-    print(f"wrote {graph}", file=out)
-    print(f"wrote {boundary}", file=out)
+    with drawing_language(getattr(args, "language", None) or get_language()):
+        print(message("demo_training", samples=SAMPLES, epochs=EPOCHS), file=out)
+        result = train(seed=args.seed, progress=not args.no_progress)
+        graph = draw_neuron(result.model, result.X[0], folder / "neuron_graph.svg")
+        boundary = draw_decision_boundary(result.model, result.X, result.y, folder)
+        correct = round(result.final_accuracy * len(result.y))
+        print(
+            message("demo_result", loss=result.losses[-1], accuracy=result.final_accuracy, correct=correct,
+                    total=len(result.y)),
+            file=out,
+        )
+        print(message("demo_wrote", path=graph), file=out)
+        print(message("demo_wrote", path=boundary), file=out)
     return 0
 
 

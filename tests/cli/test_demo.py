@@ -72,3 +72,19 @@ def test_cli_runs_the_graph_subcommand_from_its_table(capsys):
     assert cli.main(["graph", "w*x", "--set", "w=2", "x=3"]) == 0
     printed = capsys.readouterr().out
     assert "= 6" in printed and "∂out/∂w = 3" in printed
+
+
+def test_demo_speaks_spanish_with_language_es(tmp_path, capsys, monkeypatch):
+    # A few epochs only: what is checked here is the language, the full run is checked above.
+    full_train = demo.train
+    monkeypatch.setattr(demo, "train", lambda **options: full_train(**options, epochs=3))
+    out = tmp_path / "pictures"
+    assert cli.main(["demo", "--out", str(out), "--no-progress", "--language", "es"]) == 0
+    printed = capsys.readouterr().out
+    assert "entrenando un MLP 2-16-16-1 (ReLU) con 100 puntos de dos lunas durante 100 épocas" in printed
+    assert re.search(r"pérdida final \d+\.\d{4}, exactitud en entrenamiento \d+% \(\d+/100 puntos\)", printed)
+    assert f"guardado {out / 'neuron_graph.svg'}" in printed
+    assert "training" not in printed and "wrote" not in printed
+    import viz
+
+    assert viz.get_language() == "en", "the demo's language does not stay behind"
