@@ -154,6 +154,74 @@ CELLS = [
     viz.draw_mlp(hidden_model)
     """),
     md(
+        es=r"""
+        ## Una capa oculta basta: la aproximación universal
+
+        Hornik, Stinchcombe y White demostraron en 1989 el **teorema de aproximación universal**
+        (universal approximation theorem): una red con *una sola* capa oculta de activaciones
+        sigmoides aproxima cualquier función continua en un intervalo acotado tan bien como se
+        quiera, con tal de tener neuronas suficientes. (Vale también para ReLU: Leshno y
+        colaboradores, 1993.) Con ReLU se ve muy bien por qué: cada neurona oculta añade un codo a
+        una línea quebrada, y con más codos la línea sigue mejor a la curva.
+
+        Ajustamos $\sin x$ en $[-\pi, \pi]$ con una capa oculta de 1, 2, 4, 8, 16 y 32 neuronas
+        ReLU (L-BFGS, pérdida MSE), con tres semillas por anchura. El teorema dice que el error
+        *puede* hacerse tan pequeño como se quiera; no dice cuántas neuronas hacen falta ni que el
+        entrenamiento vaya a encontrar los pesos, y esa es una de las razones para usar redes
+        profundas.
+        """,
+        en=r"""
+        ## One hidden layer is enough: universal approximation
+
+        Hornik, Stinchcombe and White proved in 1989 the **universal approximation theorem**: a
+        network with a *single* hidden layer of sigmoid units approximates any continuous function
+        on a bounded interval as closely as we like, given enough neurons. (It holds for ReLU too:
+        Leshno and colleagues, 1993.) With ReLU it is easy to see why: each hidden neuron adds one
+        kink to a broken line, and with more kinks the line follows the curve more closely.
+
+        We fit $\sin x$ on $[-\pi, \pi]$ with one hidden layer of 1, 2, 4, 8, 16 and 32 ReLU
+        neurons (L-BFGS, MSE loss), three seeds per width. The theorem says the error *can* be made
+        as small as we like; it says nothing about how many neurons that takes, nor that training
+        will find the weights, which is one reason deep networks are used.
+        """,
+    ),
+    code("""
+    x = np.linspace(-np.pi, np.pi, 100)[:, None]
+    grid = np.linspace(-np.pi, np.pi, 500)[:, None]
+    widths, seeds = [1, 2, 4, 8, 16, 32], [0, 1, 2]
+    errors, fits = {}, {}                       # «por (anchura, semilla): el error RMS y el ajuste|per (width, seed): RMS error and fit»
+    for width in widths:
+        for seed in seeds:
+            model = nn.mlp(1, [width, 1], activation="relu", seed=seed, dtype=np.float64)
+            optimizer = nn.LBFGS(model.parameters(), lr=1.0, max_iter=100, line_search_fn="strong_wolfe")
+            nn.fit(model, "mse", optimizer, (x, np.sin(x[:, 0])), epochs=3, progress=False)
+            prediction = nn.predict(model, grid)[:, 0]
+            errors[width, seed] = np.sqrt(np.mean((prediction - np.sin(grid[:, 0])) ** 2))
+            fits[width, seed] = prediction
+    median_errors = [float(np.median([errors[width, seed] for seed in seeds])) for width in widths]
+    for width, error in zip(widths, median_errors):
+        print(f"«anchura|width» {width:>2}: «error RMS (mediana de 3 semillas)|RMS error (median of 3 seeds)» {error:.4f}")
+
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
+    axes[0].plot(grid, np.sin(grid), color="k", linewidth=3, alpha=0.3, label="sin x")
+    for width in (1, 2, 4, 16):
+        typical = sorted(seeds, key=lambda seed: errors[width, seed])[1]    # «la semilla mediana|the median seed»
+        axes[0].plot(grid, fits[width, typical], linewidth=1.3, label=f"«anchura|width» {width}")
+    axes[0].set(xlabel="x", title="«una capa oculta: más neuronas, más codos|one hidden layer: more neurons, more kinks»")
+    axes[0].legend(fontsize=8)
+    for seed in seeds:
+        axes[1].scatter(widths, [errors[width, seed] for width in widths], color="grey", s=12)
+    axes[1].plot(widths, median_errors, marker="o", label="«mediana de 3 semillas|median of 3 seeds»")
+    axes[1].set(xscale="log", yscale="log", xticks=widths, xticklabels=widths,
+                xlabel="«neuronas de la capa oculta|neurons in the hidden layer»",
+                ylabel="«error RMS frente a sin x|RMS error against sin x»",
+                title="«el error baja al crecer la anchura|the error falls as the width grows»")
+    axes[1].legend(fontsize=8)
+    for ax in axes:
+        ax.grid(alpha=0.3, which="both")
+    plt.show()
+    """),
+    md(
         es="""
         ## Los conjuntos de datos del Playground
 

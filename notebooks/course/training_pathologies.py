@@ -200,8 +200,7 @@ CELLS = [
     model[0].weight.data[...] = 0.5       # «pesos iguales (no nulos), para que algo se aprenda|equal (not zero) weights, so that something is learnt»
     nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.5), (X, y), epochs=20, batch_size=20,
            progress=False)
-    print("«pesos ocultos tras entrenar desde pesos idénticos (una fila por neurona):|"
-          "hidden weights after training from identical weights (one row per neuron):»")
+    print("«pesos ocultos tras entrenar desde pesos idénticos (una fila por neurona):|hidden weights after training from identical weights (one row per neuron):»")
     print(np.round(model[0].weight.data, 4))
     print("«las cuatro neuronas ocultas siguen siendo iguales:|all four hidden neurons are still the same:»",
           bool(np.ptp(model[0].weight.data, axis=0).max() == 0))

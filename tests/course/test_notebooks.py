@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from idx_files import write_fashion_mnist
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -63,8 +64,22 @@ EXPECTED = {
 }
 
 
-#: Code run after a notebook's own cells: it works the playground's controls as a student would click them.
+#: Code run after a notebook's own cells, in its kernel: the teaching claims its text makes, checked on the
+#: numbers its own cells computed (so that a change of settings that breaks a claim fails here), and the
+#: playground's controls worked as a student would click them.
 CHECKS = {
+    "03_perceptron_and_mlp": """
+# Universal approximation: the median error over the seeds falls with every doubling of the width.
+assert all(later < earlier for earlier, later in zip(median_errors, median_errors[1:])), median_errors
+assert median_errors[-1] < median_errors[0] / 50, median_errors
+print("claims of notebook 3 hold")
+""",
+    "05_mlp_on_images": """
+# Shuffled pixels: the same training, epoch by epoch, and the same weights in pixel order; a shift hurts.
+assert gap == 0.0 and weight_gap < 1e-9, (gap, weight_gap)
+assert shifted_accuracy < ordered_history.val_accuracy[-1] - 0.2, shifted_accuracy
+print("claims of notebook 5 hold")
+""",
     "07_playground": """
 controls["data_set"].value = "moons"
 assert playground.name == "moons" and playground.epoch == 0, "changing the data set starts a new run"
@@ -83,7 +98,9 @@ print("the controls retrain and redraw")
 }
 
 
-def execute(stem: str, language: str, check: str | None = None) -> tuple[nbformat.NotebookNode, float]:
+def execute(
+    stem: str, language: str, check: str | None = None, env: dict[str, str] | None = None
+) -> tuple[nbformat.NotebookNode, float]:
     """Run notebook ``stem`` in ``language`` (then ``check``) in a fresh kernel; returns it run, and its seconds."""
     path = build.notebook_path(stem, language)
     notebook = nbformat.read(path, as_version=4)
@@ -97,7 +114,7 @@ def execute(stem: str, language: str, check: str | None = None) -> tuple[nbforma
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    client.execute(env=KERNEL_ENV)
+    client.execute(env={**KERNEL_ENV, **(env or {})})
     return notebook, time.perf_counter() - start
 
 
@@ -235,6 +252,15 @@ def test_notebook_runs_top_to_bottom(stem, language):
     if stem in CHECKS:
         assert notebook.cells[-1].outputs, f"{language}/{stem}: the check after the notebook printed nothing"
     assert "Traceback" not in texts
+
+
+@pytest.mark.slow
+def test_the_images_notebook_uses_fashion_mnist_when_its_files_are_there(tmp_path):
+    write_fashion_mnist(tmp_path, compressed=True, train=300, test=100)
+    notebook, _ = execute("05_mlp_on_images", "en", env={"FASHION_MNIST_DIR": str(tmp_path)})
+    texts = output_texts(notebook)
+    assert "Fashion-MNIST: MLP 784-64-10, 300 training images" in texts, texts
+    assert "Without Fashion-MNIST" not in texts and "Traceback" not in texts
 
 
 def main(argv: list[str]) -> None:
