@@ -1,15 +1,17 @@
 """retrograd's automatic differentiation: a scalar ``Value`` and a vectorised ``Tensor``.
 
-Both record the graph of the ops that made them and backpropagate with the chain rule.
+Both record the graph of the ops that made them and backpropagate with the chain rule, through
+one backprop (``autograd.backprop``) that reads any node speaking the protocol ``autograd.Node``.
 """
 
 from collections.abc import Iterator
 from typing import Any
 
 from . import functional
+from .backprop import BackwardStep, LocalRule, Node, topological_order
+from .engines import engine_of, is_node, is_tensor, is_value
 from .functional import cross_entropy, linear, log_softmax, logsumexp, max, softmax  # noqa: A004 - mirrors torch.max
 from .gradcheck import GradcheckError, InputCheck, compare_grads, gradcheck, numerical_grads
-from .graph import BackwardStep, topological_order
 from .mode import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .tensor import Tensor, concatenate, stack, where
 from .value import Value
@@ -19,6 +21,8 @@ __all__ = [
     "BackwardStep",
     "GradcheckError",
     "InputCheck",
+    "LocalRule",
+    "Node",
     "Tensor",
     "Value",
     "backward_steps",
@@ -27,9 +31,13 @@ __all__ = [
     "cross_entropy",
     "detect_anomaly",
     "enable_grad",
+    "engine_of",
     "gradcheck",
     "functional",
     "is_grad_enabled",
+    "is_node",
+    "is_tensor",
+    "is_value",
     "linear",
     "log_softmax",
     "logsumexp",
@@ -43,6 +51,9 @@ __all__ = [
 ]
 
 
-def backward_steps(root: Value | Tensor, *args: Any, **kwargs: Any) -> Iterator[BackwardStep]:
-    """Step through backprop from ``root`` (a Value or Tensor): see ``Value.backward_steps``."""
-    return root.backward_steps(*args, **kwargs)
+def backward_steps(root: Value | Tensor, grad: Any = None) -> Iterator[BackwardStep]:
+    """Step through backprop from ``root`` (a Value or Tensor), one ``BackwardStep`` per node.
+
+    ``grad`` seeds ∂root/∂root (see ``Value.backward_steps`` and ``Tensor.backward_steps``).
+    """
+    return root.backward_steps(grad)

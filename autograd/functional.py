@@ -107,8 +107,9 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         children += (bias,)
     a2 = a.reshape(-1, a.shape[-1])
     rules = (
-        lambda g: g @ w,  # d(x Wᵀ + b)/dx: g @ W
-        lambda g: g.reshape(-1, w.shape[0]).T @ a2,  # d(x Wᵀ + b)/dW: gᵀ @ x (batch axes summed)
-        lambda g: g,  # d(x Wᵀ + b)/db = 1, summed over rows where the grad reaches b
+        lambda g: g @ w,
+        lambda g: g.reshape(-1, w.shape[0]).T @ a2,  # batch axes summed
+        lambda g: g,  # summed over rows where the grad reaches b
     )
-    return _result(out, children, "linear", rules[: len(children)])
+    words = ("d(x@W^T+b)/dx: g @ W", "d(x@W^T+b)/dW: g^T @ x", "d(x@W^T+b)/db = sum of g over rows")
+    return _result(out, children, "linear", rules[: len(children)], words[: len(children)])

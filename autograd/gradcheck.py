@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from .engines import is_node, is_tensor
+
 
 class GradcheckError(AssertionError):
     """The analytic gradient of some input disagrees with finite differences."""
@@ -19,13 +21,9 @@ def _as_list(inputs: Any) -> list:
     return [inputs]
 
 
-def _is_tensor(x: Any) -> bool:
-    return isinstance(getattr(x, "data", None), np.ndarray)
-
-
 def _scalar_output(out: Any, weights: dict) -> Any:
     """Reduce a non-scalar Tensor output to a scalar with fixed random weights (a VJP check)."""
-    if _is_tensor(out) and out.data.size != 1:
+    if is_tensor(out) and out.data.size != 1:
         key = out.data.shape
         if key not in weights:
             weights[key] = np.random.default_rng(0).standard_normal(key)
@@ -34,7 +32,7 @@ def _scalar_output(out: Any, weights: dict) -> Any:
 
 
 def _output_number(out: Any) -> float:
-    return float(out.data.reshape(()) if _is_tensor(out) else out.data)
+    return float(out.data.reshape(()) if is_tensor(out) else out.data)
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ def compare_grads(
     xs = _as_list(inputs)
     weights: dict = {}
     for x in xs:
-        x.grad = None if _is_tensor(x) else 0.0
+        x.grad = None if is_tensor(x) else 0.0
     out = _scalar_output(f(*xs), weights)
     out.backward()
     numerics = numerical_grads(f, xs, eps, _weights=weights)
@@ -102,9 +100,9 @@ def gradcheck(
     """
     xs = _as_list(inputs)
     for i, x in enumerate(xs):
-        if _is_tensor(x) and x.data.dtype != np.float64:
+        if is_tensor(x) and x.data.dtype != np.float64:
             raise TypeError(f"gradcheck needs float64 tensors for accuracy; input {i} is {x.data.dtype}")
-        if not (_is_tensor(x) or isinstance(getattr(x, "data", None), float)):
+        if not is_node(x):
             raise TypeError(f"gradcheck inputs must be Values or Tensors, input {i} is {type(x).__name__}")
 
     _, checks = compare_grads(f, xs, eps, atol, rtol)
@@ -135,17 +133,23 @@ def numerical_grads(f: Callable[..., Any], inputs: Any, eps: float = 1e-6, _weig
 
     grads = []
     for x in xs:
-        if _is_tensor(x):
+        if is_tensor(x):
             g = np.zeros(x.data.shape, dtype=np.float64)
-            flat = x.data.reshape(-1)  # a view: writing it perturbs the input in place
-            for k in range(flat.size):
-                original = flat[k]
-                flat[k] = original + eps
+            given = x.data
+            if not given.flags.writeable:  # e.g. a broadcast view: perturb a copy, put the array back after
+                x.data = given.copy()
+            data = x.data
+            # Element by element through its own index, so any strides work (a transposed or
+            # sliced array too: a reshape of it would be a copy, and perturbing it would do nothing).
+            for index in np.ndindex(data.shape):
+                original = data[index]
+                data[index] = original + eps
                 plus = evaluate()
-                flat[k] = original - eps
+                data[index] = original - eps
                 minus = evaluate()
-                flat[k] = original
-                g.reshape(-1)[k] = (plus - minus) / (2 * eps)
+                data[index] = original
+                g[index] = (plus - minus) / (2 * eps)
+            x.data = given
             grads.append(g)
         else:
             original = x.data

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -62,8 +61,3 @@ def detect_anomaly() -> Iterator[None]:
     finally:
         state.detect_anomaly = previous
 
-
-def check_finite_scalar(x: float, op: str, what: str = "result") -> None:
-    """Raise ``AnomalyError`` naming ``op`` if ``x`` is NaN or infinite."""
-    if not math.isfinite(x):
-        raise AnomalyError(f"{op}: {what} is {x} (anomaly detected)")

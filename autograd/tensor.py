@@ -35,9 +35,10 @@ How it works
 ------------
 Each op computes its result with NumPy and records, for every input, a *backward rule*: a
 function taking the upstream grad ∂root/∂out to the input's share of ∂root/∂input, the
-vector-Jacobian product (the Jacobian itself is never built). A rule may return its grad in the
-broadcast shape the op worked in; ``backward`` then sums it down to the input's shape in one
-place (``unbroadcast``), so no rule has to know about broadcasting.
+vector-Jacobian product (the Jacobian itself is never built), and the same rule in words
+(``_result(out, inputs, op, rules, words)``); ``autograd.backprop`` runs them for both engines.
+A rule may return its grad in the broadcast shape the op worked in; ``backward`` then sums it
+down to the input's shape in one place (``unbroadcast``), so no rule has to know about broadcasting.
 
 Grads are accumulated in place, and only for tensors that need them: when no input requires
 grad (or inside ``no_grad``), an op records nothing.
@@ -56,7 +57,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from .graph import BackwardStep, topological_order
+from . import backprop
+from .backprop import BackwardStep, LocalRule, topological_order
 from .mode import AnomalyError, state
 from .value import Value
 
@@ -117,8 +119,9 @@ def _constant(data: np.ndarray) -> Tensor:
     out.grad = None
     out.requires_grad = False
     out.label = ""
-    out._children = out._backward = ()
+    out._children = out._vjps = out._rule_words = ()
     out._op = ""
+    out._owns_grad = False
     return out
 
 
@@ -131,8 +134,13 @@ def _lift(x: Any, like: Tensor) -> Tensor:
     return _constant(_to_array(x, like.data.dtype))
 
 
-def _result(data: Any, children: tuple, op: str, rules: tuple[Rule, ...]) -> Tensor:
-    """The Tensor made by an op; it records ``children`` and their backward ``rules`` if any needs grad."""
+def _result(data: Any, children: tuple, op: str, rules: tuple[Rule, ...], words: tuple[str, ...]) -> Tensor:
+    """The Tensor made by an op; it records ``children``, their backward ``rules`` and the rules'
+    ``words`` if any child needs grad.
+
+    ``rules[i]`` takes the upstream grad ∂root/∂out to ``children[i]``'s share (a
+    vector-Jacobian product); ``words[i]`` is the same rule written out, e.g. "d(a*b)/da = b".
+    """
     if type(data) is not np.ndarray:  # NumPy returns 0-d results as scalars
         data = np.asarray(data)
     out = object.__new__(Tensor)
@@ -141,13 +149,15 @@ def _result(data: Any, children: tuple, op: str, rules: tuple[Rule, ...]) -> Ten
     out.label = ""
     out._op = op
     out.requires_grad = False
-    out._children = out._backward = ()
+    out._owns_grad = False
+    out._children = out._vjps = out._rule_words = ()
     if state.grad_enabled:
         for child in children:
             if child.requires_grad:
                 out.requires_grad = True
                 out._children = children
-                out._backward = rules
+                out._vjps = rules
+                out._rule_words = words
                 break
     if state.detect_anomaly and not np.isfinite(data).all():
         shapes = ", ".join(str(c.data.shape) for c in children)
@@ -203,12 +213,19 @@ class Tensor:
 
     ``data`` is the array, ``grad`` is ∂(root)/∂(this tensor) after ``root.backward()``, or
     None. ``_children`` are the inputs it was computed from (a tuple: ``a + a`` has two edges),
-    ``_backward`` the backward rule of each child in the same order, ``_op`` the op.
+    ``_vjps`` the backward rule of each child in the same order (upstream grad to the child's
+    share), ``_rule_words`` the same rules in words, ``_op`` the op.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_children", "_backward", "_op", "__weakref__")
+    __slots__ = (
+        "data", "grad", "requires_grad", "label", "_children", "_vjps", "_rule_words", "_op", "_owns_grad",
+        "__weakref__",
+    )
     # Make NumPy defer to Tensor: ``array * tensor`` calls ``Tensor.__rmul__``.
     __array_ufunc__ = None
+    # For autograd.backprop: an intermediate node's grad starts at None; local grads are rules, not numbers.
+    _EMPTY_GRAD = None
+    _LOCAL_GRADS_ARE_NUMBERS = False
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
         self.data = _to_array(data, dtype)
@@ -216,8 +233,10 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.label = label
         self._children: tuple = ()
-        self._backward: tuple = ()
+        self._vjps: tuple = ()
+        self._rule_words: tuple = ()
         self._op = ""
+        self._owns_grad = False
 
     # ------------------------------------------------------------------ describing
     @property
@@ -283,17 +302,17 @@ class Tensor:
     def __add__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
         return _result(_broadcast(np.add, self.data, other.data, "+"), (self, other), "+", (
-            lambda g: g,  # d(a + b)/da = 1
-            lambda g: g,  # d(a + b)/db = 1
-        ))
+            lambda g: g,
+            lambda g: g,
+        ), ("d(a+b)/da = 1", "d(a+b)/db = 1"))
 
     def __mul__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
         a, b = self.data, other.data
         return _result(_broadcast(np.multiply, a, b, "*"), (self, other), "*", (
-            lambda g: g * b,  # d(a * b)/da = b
-            lambda g: g * a,  # d(a * b)/db = a
-        ))
+            lambda g: g * b,
+            lambda g: g * a,
+        ), ("d(a*b)/da = b", "d(a*b)/db = a"))
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
@@ -304,8 +323,8 @@ class Tensor:
             if not n.is_integer() and (x < 0).any():
                 raise ValueError(f"**: negative base to the non-integer power {n:g} is not a real number")
             return _result(x**n, (self,), f"**{n:g}", (
-                lambda g: g * (n * x ** (n - 1)) if n else g * 0,  # d(x^n)/dx = n x^(n-1)   (0 for n = 0)
-            ))
+                lambda g: g * (n * x ** (n - 1)) if n else g * 0,
+            ), ("d(x^n)/dx = n*x^(n-1)",))
         return _pow_tensors(self, _lift(exponent, self))
 
     def __rpow__(self, base: ArrayLike) -> Tensor:
@@ -313,15 +332,15 @@ class Tensor:
 
     def __neg__(self) -> Tensor:
         return _result(-self.data, (self,), "neg", (
-            lambda g: -g,  # d(-a)/da = -1
-        ))
+            lambda g: -g,
+        ), ("d(-a)/da = -1",))
 
     def __sub__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
         return _result(_broadcast(np.subtract, self.data, other.data, "-"), (self, other), "-", (
-            lambda g: g,  # d(a - b)/da = 1
-            lambda g: -g,  # d(a - b)/db = -1
-        ))
+            lambda g: g,
+            lambda g: -g,
+        ), ("d(a-b)/da = 1", "d(a-b)/db = -1"))
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
@@ -329,9 +348,9 @@ class Tensor:
         if (b == 0).any():
             raise ZeroDivisionError(f"/: division by zero ({int((b == 0).sum())} zero(s) in the divisor)")
         return _result(_broadcast(np.divide, a, b, "/"), (self, other), "/", (
-            lambda g: g / b,  # d(a / b)/da = 1/b
-            lambda g: -g * a / (b * b),  # d(a / b)/db = -a/b²
-        ))
+            lambda g: g / b,
+            lambda g: -g * a / (b * b),
+        ), ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"))
 
     def __radd__(self, other: ArrayLike) -> Tensor:
         return _lift(other, self) + self
@@ -350,16 +369,16 @@ class Tensor:
         """e^x, element-wise."""
         out = np.exp(self.data)
         return _result(out, (self,), "exp", (
-            lambda g: g * out,  # d(e^x)/dx = e^x
-        ))
+            lambda g: g * out,
+        ), ("d(e^x)/dx = e^x",))
 
     def log(self) -> Tensor:
         """Natural logarithm, element-wise; every element must be positive."""
         x = self.data
         _check_positive(x, "log")
         return _result(np.log(x), (self,), "log", (
-            lambda g: g / x,  # d(ln x)/dx = 1/x
-        ))
+            lambda g: g / x,
+        ), ("d(ln x)/dx = 1/x",))
 
     def sqrt(self) -> Tensor:
         """Square root, element-wise; every element must be non-negative."""
@@ -367,15 +386,15 @@ class Tensor:
         _check_positive(x, "sqrt", strict=False)
         out = np.sqrt(x)
         return _result(out, (self,), "sqrt", (
-            lambda g: g * 0.5 / out,  # d(√x)/dx = 1 / (2√x)   (infinite at 0)
-        ))
+            lambda g: g * 0.5 / out,
+        ), ("d(sqrt x)/dx = 1/(2 sqrt x)",))
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent, element-wise."""
         t = np.tanh(self.data)
         return _result(t, (self,), "tanh", (
-            lambda g: g * (1 - t * t),  # d(tanh x)/dx = 1 - tanh²x
-        ))
+            lambda g: g * (1 - t * t),
+        ), ("d(tanh x)/dx = 1 - tanh^2 x",))
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x), element-wise, without overflow for large |x|."""
@@ -383,23 +402,23 @@ class Tensor:
         e = np.exp(-np.abs(x))  # two forms, as in Value, so exp never overflows
         s = np.where(x >= 0, 1, e) / (1 + e)
         return _result(s, (self,), "sigmoid", (
-            lambda g: g * s * (1 - s),  # dσ/dx = σ(x)(1 - σ(x))
-        ))
+            lambda g: g * s * (1 - s),
+        ), ("d(sigmoid x)/dx = s(1-s)",))
 
     def relu(self) -> Tensor:
         """max(x, 0), element-wise."""
         x = self.data
         return _result(np.maximum(x, 0), (self,), "relu", (
-            lambda g: g * (x > 0),  # d relu/dx = 1 if x > 0 else 0
-        ))
+            lambda g: g * (x > 0),
+        ), ("d(relu x)/dx = 1 if x > 0 else 0",))
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x where x > 0, else alpha·x."""
         x = self.data
         positive = x > 0
         return _result(np.where(positive, x, alpha * x), (self,), "leaky_relu", (
-            lambda g: np.where(positive, g, alpha * g),  # d/dx = 1 if x > 0 else alpha
-        ))
+            lambda g: np.where(positive, g, alpha * g),
+        ), ("d(leaky_relu x)/dx = 1 if x > 0 else alpha",))
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x where x > 0, else alpha·(e^x - 1)."""
@@ -407,15 +426,15 @@ class Tensor:
         positive = x > 0
         scaled_exp = alpha * np.exp(np.minimum(x, 0))  # alpha e^x where x <= 0 (clamped: no overflow)
         return _result(np.where(positive, x, scaled_exp - alpha), (self,), "elu", (
-            lambda g: g * np.where(positive, 1, scaled_exp),  # d/dx = 1 if x > 0 else alpha e^x
-        ))
+            lambda g: g * np.where(positive, 1, scaled_exp),
+        ), ("d(elu x)/dx = 1 if x > 0 else alpha*e^x",))
 
     def abs(self) -> Tensor:
         """|x|, element-wise."""
         x = self.data
         return _result(np.abs(x), (self,), "abs", (
-            lambda g: g * np.sign(x),  # d|x|/dx = sign(x)   (0 at 0, as in PyTorch)
-        ))
+            lambda g: g * np.sign(x),
+        ), ("d|x|/dx = sign(x)",))
 
     def __abs__(self) -> Tensor:
         return self.abs()
@@ -433,8 +452,8 @@ class Tensor:
         if high is not None:
             inside &= x <= high
         return _result(np.clip(x, low, high), (self,), "clip", (
-            lambda g: g * inside,  # d clip/dx = 1 inside [low, high], 0 outside
-        ))
+            lambda g: g * inside,
+        ), ("d(clip x)/dx = 1 inside [low, high] else 0",))
 
     # ------------------------------------------------------------------ functions of two inputs
     def maximum(self, other: ArrayLike) -> Tensor:
@@ -444,9 +463,9 @@ class Tensor:
         out = _broadcast(np.maximum, a, b, "maximum")
         first = a >= b
         return _result(out, (self, other), "maximum", (
-            lambda g: np.where(first, g, 0),  # d max(a, b)/da = 1 where a >= b
-            lambda g: np.where(first, 0, g),  # d max(a, b)/db = 1 where b > a
-        ))
+            lambda g: np.where(first, g, 0),
+            lambda g: np.where(first, 0, g),
+        ), ("d max(a,b)/da = 1 where a >= b", "d max(a,b)/db = 1 where b > a"))
 
     def minimum(self, other: ArrayLike) -> Tensor:
         """Element-wise smaller of two; at a tie the grad goes to ``self``."""
@@ -455,9 +474,9 @@ class Tensor:
         out = _broadcast(np.minimum, a, b, "minimum")
         first = a <= b
         return _result(out, (self, other), "minimum", (
-            lambda g: np.where(first, g, 0),  # d min(a, b)/da = 1 where a <= b
-            lambda g: np.where(first, 0, g),  # d min(a, b)/db = 1 where b < a
-        ))
+            lambda g: np.where(first, g, 0),
+            lambda g: np.where(first, 0, g),
+        ), ("d min(a,b)/da = 1 where a <= b", "d min(a,b)/db = 1 where b < a"))
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
         """Matrix product, as ``np.matmul``: 1-D operands act as vectors, leading axes are batches."""
@@ -472,8 +491,8 @@ class Tensor:
         x = self.data
         axis = _normalise_axis(axis)
         return _result(x.sum(axis=axis, keepdims=keepdims), (self,), "sum", (
-            lambda g: np.full(x.shape, _expand(g, axis, keepdims)),  # d(Σx)/dx_i = 1
-        ))
+            lambda g: np.full(x.shape, _expand(g, axis, keepdims)),
+        ), ("d(sum x)/dx_i = 1",))
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
         """Mean of the elements (along ``axis``), as ``np.mean``."""
@@ -483,8 +502,8 @@ class Tensor:
         out = x.mean(axis=axis, keepdims=keepdims)
         count = x.size // max(out.size, 1) if x.size else 1
         return _result(out, (self,), "mean", (
-            lambda g: np.full(x.shape, _expand(g, axis, keepdims) / count),  # d(Σx/n)/dx_i = 1/n
-        ))
+            lambda g: np.full(x.shape, _expand(g, axis, keepdims) / count),
+        ), ("d(mean x)/dx_i = 1/n",))
 
     def max(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """The largest element (along ``axis``); the grad flows to the first maximum, as in Value."""
@@ -495,8 +514,8 @@ class Tensor:
             raise ValueError(f"max of an empty Tensor of shape {x.shape}")
         winner = np.argmax(x, axis=axis, keepdims=axis is not None)
         return _result(x.max(axis=axis, keepdims=keepdims), (self,), "max", (
-            lambda g: _scatter_max(g, x.shape, winner, axis, keepdims),  # d max/dx_i = 1 at the winner, else 0
-        ))
+            lambda g: _scatter_max(g, x.shape, winner, axis, keepdims),
+        ), ("d(max x)/dx_i = 1 at the first maximum, else 0",))
 
     def logsumexp(self, axis: int | None = -1, keepdims: bool = False) -> Tensor:
         """log Σ exp(x) along ``axis``, computed as m + log Σ exp(x - m) so large inputs do not overflow."""
@@ -505,8 +524,8 @@ class Tensor:
         m = x.max(axis=axis, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
         lse = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
         return _result(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp", (
-            lambda g: _expand(g, axis, keepdims) * np.exp(x - lse),  # d lse/dx_i = exp(x_i - lse) = softmax_i
-        ))
+            lambda g: _expand(g, axis, keepdims) * np.exp(x - lse),
+        ), ("d(lse x)/dx_i = softmax(x)_i",))
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x_i) / Σ exp(x_j) along ``axis``, stable for large inputs."""
@@ -514,8 +533,8 @@ class Tensor:
         e = np.exp(x - x.max(axis=axis, keepdims=True))
         s = e / e.sum(axis=axis, keepdims=True)
         return _result(s, (self,), "softmax", (
-            lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True)),  # d s_i/dx_j = s_i (δ_ij - s_j)
-        ))
+            lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True)),
+        ), ("d s_i/dx_j = s_i (delta_ij - s_j)",))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x_i - logsumexp(x) along ``axis``, stable for large inputs."""
@@ -523,8 +542,8 @@ class Tensor:
         shifted = x - x.max(axis=axis, keepdims=True)
         out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         return _result(out, (self,), "log_softmax", (
-            lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True),  # d(x_i - lse)/dx_j = δ_ij - s_j
-        ))
+            lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True),
+        ), ("d(x_i - lse)/dx_j = delta_ij - s_j",))
 
     def cross_entropy(self, targets: Any, reduction: str = "mean") -> Tensor:
         """Cross-entropy of these logits, shape (N, C) or (C,), against class labels or probabilities.
@@ -547,8 +566,8 @@ class Tensor:
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a Tensor of shape {x.shape} into shape {shape}") from None
         return _result(out, (self,), "reshape", (
-            lambda g: g.reshape(x.shape),  # reshaping moves no number: the grad is reshaped back
-        ))
+            lambda g: g.reshape(x.shape),
+        ), ("grad reshaped back",))
 
     def flatten(self, start_axis: int = 0) -> Tensor:
         """Merge the axes from ``start_axis`` on into one (``flatten(1)`` keeps the batch axis)."""
@@ -563,8 +582,8 @@ class Tensor:
         axes = tuple(int(a) % max(x.ndim, 1) for a in axes) if axes else tuple(range(x.ndim))[::-1]
         inverse = tuple(int(i) for i in np.argsort(axes))
         return _result(x.transpose(axes), (self,), "transpose", (
-            lambda g: g.transpose(inverse),  # the grad is permuted back
-        ))
+            lambda g: g.transpose(inverse),
+        ), ("grad transposed back",))
 
     @property
     def T(self) -> Tensor:
@@ -577,35 +596,10 @@ class Tensor:
         index = _as_index(index)
         basic = _is_basic_index(index)
         return _result(x[index], (self,), "index", (
-            lambda g: _scatter_index(g, x.shape, index, basic),  # picked elements get the grad, repeats add up
-        ))
+            lambda g: _scatter_index(g, x.shape, index, basic),
+        ), ("grad scattered back to the picked positions (repeats add)",))
 
     # ------------------------------------------------------------------ backpropagation
-    def _prepare_backward(self, grad: ArrayLike | None) -> list:
-        if not self.requires_grad:
-            raise RuntimeError("backward() on a Tensor that does not require grad (no input had requires_grad=True)")
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward() without a grad needs a one-element Tensor, this one has shape {self.data.shape}: "
-                    "reduce it to a scalar loss first (e.g. .sum() or .mean()), or pass grad=<array of that shape>"
-                )
-            seed = np.ones(self.data.shape, dtype=self.data.dtype)
-        else:
-            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)  # a copy
-            if seed.shape != self.data.shape:
-                raise ValueError(f"backward: grad has shape {seed.shape} but the Tensor has shape {self.data.shape}")
-        order = topological_order(self)
-        # Grads of intermediate nodes are recomputed on every call; leaves accumulate.
-        for node in order:
-            if node._children:
-                node.grad = None
-        if self._children or self.grad is None:
-            self.grad = seed
-        else:
-            self.grad = np.asarray(self.grad + seed)
-        return order
-
     def backward(self, grad: ArrayLike | None = None) -> None:
         """Fill ``grad`` of every tensor this one depends on that requires grad, with ∂self/∂tensor.
 
@@ -614,16 +608,7 @@ class Tensor:
         without recursion). As in PyTorch, grads of leaves *accumulate* across calls: call
         ``zero_grad`` (or set ``grad = None``) between steps. Grads of intermediate nodes are recomputed.
         """
-        order = self._prepare_backward(grad)
-        check = state.detect_anomaly
-        owned: set = set()  # intermediate nodes whose grad array is theirs alone (safe to add into in place)
-        for node in reversed(order):
-            upstream = node.grad
-            if upstream is None:
-                continue
-            for child, rule in zip(node._children, node._backward):
-                if child.requires_grad:
-                    _accumulate(child, rule(upstream), upstream, owned, node, check)
+        backprop.backward(self, self._seed(grad))
 
     def backward_steps(self, grad: ArrayLike | None = None) -> Iterator[BackwardStep]:
         """Run backprop one node at a time, yielding a ``BackwardStep`` for each node.
@@ -632,34 +617,70 @@ class Tensor:
         ``contributions[i]`` is the array added to that input's grad (None for an input that
         needs no grad). Consuming every step leaves exactly the grads that ``backward()`` gives.
         """
-        order = self._prepare_backward(grad)
-        check = state.detect_anomaly
-        owned: set = set()
-        for index, node in enumerate(reversed(order)):
-            upstream = node.grad
-            contributions = []
-            for child, rule in zip(node._children, node._backward):
-                contribution = None
-                if child.requires_grad and upstream is not None:
-                    contribution = _accumulate(child, rule(upstream), upstream, owned, node, check)
-                contributions.append(contribution)
-            # Copies: a leaf may adopt a contribution as its grad and add later ones into it.
-            contributions = tuple(None if c is None else c.copy() for c in contributions)
-            yield BackwardStep(index, node, upstream, node._children, describe_rules(node), contributions)
+        return backprop.backward_steps(self, self._seed(grad))
+
+    def _seed(self, grad: ArrayLike | None) -> np.ndarray:
+        if not self.requires_grad:
+            raise RuntimeError("backward() on a Tensor that does not require grad (no input had requires_grad=True)")
+        if grad is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() without a grad needs a one-element Tensor, this one has shape {self.data.shape}: "
+                    "reduce it to a scalar loss first (e.g. .sum() or .mean()), or pass grad=<array of that shape>"
+                )
+            return np.ones(self.data.shape, dtype=self.data.dtype)
+        if isinstance(grad, Tensor):
+            grad = grad.data
+        backprop.check_seed(grad)
+        seed = np.array(grad, dtype=self.data.dtype)  # a copy
+        if seed.shape != self.data.shape:
+            raise ValueError(f"backward: grad has shape {seed.shape} but the Tensor has shape {self.data.shape}")
+        return seed
+
+    def _backward(self) -> None:
+        """This node's turn in backprop: each rule takes ``self.grad`` to its input's share, added to its grad."""
+        self._apply_chain_rule()
+
+    def _apply_chain_rule(self) -> tuple:
+        """``_backward``, returning what was added to each input's grad (None where nothing was)."""
+        upstream = self.grad
+        if upstream is None:  # no path from the root reaches this node
+            return (None,) * len(self._children)
+        added = []
+        for child, rule in zip(self._children, self._vjps):
+            added.append(_accumulate(child, rule(upstream), upstream) if child.requires_grad else None)
+        return tuple(added)
 
     def zero_grad(self) -> None:
         """Set the grad of this tensor and of everything it depends on to None."""
         for node in topological_order(self):
             node.grad = None
 
+    # ------------------------------------------------------------------ the node protocol (autograd.Node)
+    @property
+    def children(self) -> tuple[Tensor, ...]:
+        """The inputs this tensor was computed from, in order, repeats kept (``a + a``: two)."""
+        return self._children
+
+    @property
+    def op(self) -> str:
+        """The op that made this tensor ("" for a leaf or a constant)."""
+        return self._op
+
+    @property
+    def local_rules(self) -> tuple[LocalRule, ...]:
+        """For each input, its backward rule in words (the local derivative, a Jacobian, is never built)."""
+        return tuple(LocalRule(words, None) for words in self._rule_words)
+
 
 # ---------------------------------------------------------------------- the one place grads reach inputs
-def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray, owned: set, node: Tensor, check: bool):
+def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray) -> np.ndarray:
     """Add one rule's output to ``child.grad``: unbroadcast, cast, then add in place when safe.
 
     A leaf's grad must be a writable array of its own (optimisers update it in place), so a
     contribution that is a view (of the upstream grad, or a read-only broadcast) is copied. An
-    intermediate node may borrow the array until a second contribution arrives. Returns what was added.
+    intermediate node may borrow the array until a second contribution arrives (``_owns_grad``
+    says when its grad is its own). Returns what was added.
     """
     if type(contribution) is not np.ndarray:
         contribution = np.asarray(contribution)
@@ -668,24 +689,21 @@ def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray, owned: s
         contribution = unbroadcast(contribution, data.shape)
     if contribution.dtype != data.dtype:
         contribution = contribution.astype(data.dtype)
-    if check and not np.isfinite(contribution).all():
-        raise AnomalyError(
-            f"{node._op}: gradient flowing to its input of shape {data.shape} has NaN/inf (anomaly detected)"
-        )
     grad = child.grad
     if grad is None:
         if child._children:
             child.grad = contribution
+            child._owns_grad = False
         elif contribution.base is None and contribution is not upstream:
             child.grad = contribution  # a fresh array: adopt it
         else:
             child.grad = contribution.copy()  # a view (of the upstream grad, or a read-only broadcast)
-    elif not child._children or id(child) in owned:
+    elif not child._children or child._owns_grad:
         grad += contribution
     else:
         # asarray: for 0-d arrays NumPy returns a scalar, which a later in-place += would not update.
         child.grad = np.asarray(grad + contribution)
-        owned.add(id(child))
+        child._owns_grad = True
     return contribution
 
 
@@ -701,9 +719,9 @@ def _pow_tensors(base: Tensor, exponent: Tensor) -> Tensor:
     if np.any((b == 0) & (w < 0)):
         raise ZeroDivisionError("**: 0 to a negative power is a division by zero")
     return _result(out, (base, exponent), "**", (
-        lambda g: g * w * b ** (w - 1),  # d(b^w)/db = w b^(w-1)
-        lambda g: g * out * np.log(b),  # d(b^w)/dw = b^w ln b
-    ))
+        lambda g: g * w * b ** (w - 1),
+        lambda g: g * out * np.log(b),
+    ), ("d(b^w)/db = w*b^(w-1)", "d(b^w)/dw = b^w*ln(b)"))
 
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -716,9 +734,9 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
         raise ValueError(f"@: shapes {x.shape} and {y.shape} do not match ({x.shape[-1]} != {inner})")
     if x.ndim == 2 and y.ndim == 2:
         return _result(x @ y, (a, b), "@", (
-            lambda g: g @ y.T,  # d(A @ B)/dA: g @ Bᵀ
-            lambda g: x.T @ g,  # d(A @ B)/dB: Aᵀ @ g
-        ))
+            lambda g: g @ y.T,
+            lambda g: x.T @ g,
+        ), ("d(A@B)/dA: g @ B^T", "d(A@B)/dB: A^T @ g"))
     # 1-D operands become matrices (a row on the left, a column on the right), and g gets those axes back.
     x2 = x[None, :] if x.ndim == 1 else x
     y2 = y[:, None] if y.ndim == 1 else y
@@ -738,7 +756,7 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
         gb = np.swapaxes(x2, -1, -2) @ as_matrix(g)  # Aᵀ @ g
         return gb[..., 0] if y.ndim == 1 else gb
 
-    return _result(x @ y, (a, b), "@", (grad_a, grad_b))
+    return _result(x @ y, (a, b), "@", (grad_a, grad_b), ("d(A@B)/dA: g @ B^T", "d(A@B)/dB: A^T @ g"))
 
 
 def _scatter_max(g: np.ndarray, shape: tuple, winner: np.ndarray, axis: int | None, keepdims: bool) -> np.ndarray:
@@ -831,7 +849,7 @@ def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
         grad = (probs * total_target - target_probs) * per_row  # d CE/dx = softmax - target (per row, / N for mean)
         return grad.reshape(x.shape)
 
-    return _result(out, (logits,), "cross_entropy", (rule,))
+    return _result(out, (logits,), "cross_entropy", (rule,), ("d CE/dx = (softmax(x) - target) / N",))
 
 
 # ---------------------------------------------------------------------- functions of several tensors
@@ -851,7 +869,7 @@ def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
         where = (slice(None),) * axis + (slice(start, start + array.shape[axis]),)
         rules.append(lambda g, where=where: g[where])  # each input gets back its own slice of the grad
         start += array.shape[axis]
-    return _result(out, tuple(parts), "concatenate", tuple(rules))
+    return _result(out, tuple(parts), "concatenate", tuple(rules), ("this input's slice of the grad",) * len(parts))
 
 
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
@@ -865,7 +883,7 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
         (lambda g, i=i: np.moveaxis(g, axis, 0)[i])  # each input gets back its own slice of the grad
         for i in range(len(parts))
     )
-    return _result(out, tuple(parts), "stack", rules)
+    return _result(out, tuple(parts), "stack", rules, ("this input's slice of the grad",) * len(parts))
 
 
 def where(condition: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
@@ -882,9 +900,9 @@ def where(condition: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
             f"where: shapes {condition.shape}, {a.data.shape} and {b.data.shape} do not broadcast together"
         ) from None
     return _result(out, (a, b), "where", (
-        lambda g: np.where(condition, g, 0),  # d/da = 1 where the condition holds
-        lambda g: np.where(condition, 0, g),  # d/db = 1 where it does not
-    ))
+        lambda g: np.where(condition, g, 0),
+        lambda g: np.where(condition, 0, g),
+    ), ("d/da = 1 where condition", "d/db = 1 where not condition"))
 
 
 def _as_tensors(tensors: Any, op: str) -> list:
@@ -896,59 +914,3 @@ def _as_tensors(tensors: Any, op: str) -> list:
     if like is None:
         like = Tensor(tensors[0])
     return [_lift(t, like) for t in tensors]
-
-
-# ---------------------------------------------------------------------- the rules, in words (for backward_steps)
-RULES: dict[str, tuple[str, ...]] = {
-    # arithmetic
-    "+": ("d(a+b)/da = 1", "d(a+b)/db = 1"),
-    "*": ("d(a*b)/da = b", "d(a*b)/db = a"),
-    "**n": ("d(x^n)/dx = n*x^(n-1)",),
-    "**": ("d(b^w)/db = w*b^(w-1)", "d(b^w)/dw = b^w*ln(b)"),
-    "neg": ("d(-a)/da = -1",),
-    "-": ("d(a-b)/da = 1", "d(a-b)/db = -1"),
-    "/": ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"),
-    # functions of one input
-    "exp": ("d(e^x)/dx = e^x",),
-    "log": ("d(ln x)/dx = 1/x",),
-    "sqrt": ("d(sqrt x)/dx = 1/(2 sqrt x)",),
-    "tanh": ("d(tanh x)/dx = 1 - tanh^2 x",),
-    "sigmoid": ("d(sigmoid x)/dx = s(1-s)",),
-    "relu": ("d(relu x)/dx = 1 if x > 0 else 0",),
-    "leaky_relu": ("d(leaky_relu x)/dx = 1 if x > 0 else alpha",),
-    "elu": ("d(elu x)/dx = 1 if x > 0 else alpha*e^x",),
-    "abs": ("d|x|/dx = sign(x)",),
-    "clip": ("d(clip x)/dx = 1 inside [low, high] else 0",),
-    # functions of two inputs
-    "maximum": ("d max(a,b)/da = 1 where a >= b", "d max(a,b)/db = 1 where b > a"),
-    "minimum": ("d min(a,b)/da = 1 where a <= b", "d min(a,b)/db = 1 where b < a"),
-    "@": ("d(A@B)/dA: g @ B^T", "d(A@B)/dB: A^T @ g"),
-    # reductions and functions along an axis
-    "sum": ("d(sum x)/dx_i = 1",),
-    "mean": ("d(mean x)/dx_i = 1/n",),
-    "max": ("d(max x)/dx_i = 1 at the first maximum, else 0",),
-    "logsumexp": ("d(lse x)/dx_i = softmax(x)_i",),
-    "softmax": ("d s_i/dx_j = s_i (delta_ij - s_j)",),
-    "log_softmax": ("d(x_i - lse)/dx_j = delta_ij - s_j",),
-    "cross_entropy": ("d CE/dx = (softmax(x) - target) / N",),
-    "linear": ("d(x@W^T+b)/dx: g @ W", "d(x@W^T+b)/dW: g^T @ x", "d(x@W^T+b)/db = sum of g over rows"),
-    # shape
-    "reshape": ("grad reshaped back",),
-    "transpose": ("grad transposed back",),
-    "index": ("grad scattered back to the picked positions (repeats add)",),
-    "concatenate": ("this input's slice of the grad",),
-    "stack": ("this input's slice of the grad",),
-    "where": ("d/da = 1 where condition", "d/db = 1 where not condition"),
-}
-
-
-def describe_rules(node: Any) -> tuple:
-    """The backward rule of each input of ``node``, in words."""
-    op = node._op
-    if op.startswith("**") and op != "**":
-        op = "**n"
-    words = RULES.get(op, ())
-    count = len(node._children)
-    if len(words) == 1 and count > 1:  # one rule shared by every input (concatenate, stack)
-        words = words * count
-    return tuple(words[:count]) + ("",) * (count - len(words))

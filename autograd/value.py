@@ -8,8 +8,10 @@ Every op does the same three things, which is the whole of backpropagation:
 
        input.grad += local_derivative * out.grad
 
-Local derivatives are stored as plain numbers next to the inputs (no closure per node):
-the rule for an op is the one line that builds its ``Value``.
+Local derivatives are stored as plain numbers next to the inputs (no closure per node),
+with the same rule in words: the rule for an op is the line that builds its ``Value``.
+``autograd.backprop`` does the rest for both engines. Each node's ``_backward()`` is its own
+step of the chain rule, as in micrograd.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import math
 import numbers
 from collections.abc import Iterator, Sequence
 
-from .graph import BackwardStep, topological_order
+from . import backprop
+from .backprop import BackwardStep, LocalRule, topological_order
 from .mode import AnomalyError, state
 
 Number = int | float
@@ -29,7 +32,9 @@ def _as_float(data: object) -> float:
     """Convert a real number to float, or raise ``TypeError`` naming what was given."""
     if isinstance(data, numbers.Real):
         return float(data)
-    if hasattr(data, "_children") and hasattr(data, "shape"):
+    from .engines import is_tensor  # here: the engines module imports this one
+
+    if is_tensor(data):
         raise TypeError("Value cannot hold a Tensor; use Tensor ops, or .item() for a number")
     raise TypeError(f"Value data must be a real number (int or float), got {type(data).__name__}: {data!r}")
 
@@ -39,12 +44,31 @@ class Value:
 
     ``data`` is the number, ``grad`` is ∂(root)/∂(this value) after ``root.backward()``.
     ``_children`` are the inputs it was computed from (a tuple: ``a + a`` has two edges),
-    ``_local_grads`` the local derivatives ∂self/∂child in the same order, ``_op`` the op.
+    ``_local_grads`` the local derivatives ∂self/∂child in the same order, ``_rule_words``
+    the same rules in words, ``_op`` the op.
+
+    Coming from micrograd: ``Value(data, _children=(), _op='', label='')`` is accepted as there
+    (``Value(2.0, "x")``, a string in second place, is read as the label, as retrograd has
+    always allowed). A node given ``_children`` by hand has no local derivatives: it can be
+    drawn, but backprop refuses to pass through it (make nodes with ops). ``_prev`` is
+    micrograd's read-only set of distinct inputs, ``_op`` the op's name and ``_backward()`` a
+    node's own step of the chain rule. Op names differ where retrograd has its own node:
+    micrograd writes ``-a`` as ``*`` (by -1), ``a - b`` as ``+`` (of a negation), ``a / b`` as
+    ``*`` (by ``b**-1``) and relu as ``ReLU``; here they are ``neg``, ``-``, ``/`` and ``relu``.
+    ``+``, ``*``, ``**n``, ``tanh`` and ``exp`` are named alike.
+
+    ``==`` is identity, as in micrograd (Values are graph nodes, kept in sets and dicts);
+    ``bool(v)`` is ``bool(v.data)``. ``copy.deepcopy`` and ``pickle`` work on graphs of any
+    depth.
     """
 
-    __slots__ = ("data", "grad", "label", "_children", "_local_grads", "_op")
+    __slots__ = ("data", "grad", "label", "_children", "_local_grads", "_rule_words", "_op")
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    # For autograd.backprop: an intermediate node's grad starts at 0.0, and local grads are numbers.
+    _EMPTY_GRAD = 0.0
+    _LOCAL_GRADS_ARE_NUMBERS = True
+
+    def __init__(self, data: Number, _children: Sequence[Value] | str = (), _op: str = "", label: str = "") -> None:
         if type(data) is not float:
             data = _as_float(data)
         if not math.isfinite(data):
@@ -53,14 +77,33 @@ class Value:
         self.grad = 0.0
         self.label = label
         self._children: tuple = ()
-        self._local_grads: tuple = ()
-        self._op = ""
+        self._local_grads: tuple | None = ()
+        self._rule_words: tuple = ()
+        self._op = _op
+        if _children:
+            if isinstance(_children, str):  # Value(2.0, "x"): the label, in second place
+                if label or _op:
+                    raise TypeError("Value(data, _children=(), _op='', label=''): _children must be Values, "
+                                    f"got the string {_children!r}")
+                self.label = _children
+            else:
+                self._set_children_by_hand(_children)
+
+    def _set_children_by_hand(self, children: Sequence[Value]) -> None:
+        children = tuple(children)
+        for child in children:
+            if not isinstance(child, Value):
+                raise TypeError(f"Value: _children must be Values, got {type(child).__name__}: {child!r}")
+        self._children = children
+        self._local_grads = None  # unknown: backward refuses to pass through this node
+        self._rule_words = ("",) * len(children)
 
     @staticmethod
-    def _from_op(data: float, children: tuple, local_grads: tuple, op: str) -> Value:
+    def _from_op(data: float, children: tuple, local_grads: tuple, op: str, words: tuple = ()) -> Value:
         """Build the result of an op: ``children[i]`` with local derivative ``local_grads[i]``.
 
-        Every op makes a node through here, so it skips ``__init__``'s checks of user input.
+        ``words[i]`` is that rule written out (for the stepper and the pictures). Every op
+        makes a node through here, so it skips ``__init__``'s checks of user input.
         """
         out = _new_object(Value)
         out.data = data
@@ -70,8 +113,9 @@ class Value:
         if state.grad_enabled:
             out._children = children
             out._local_grads = local_grads
+            out._rule_words = words
         else:
-            out._children = out._local_grads = ()
+            out._children = out._local_grads = out._rule_words = ()
         if state.detect_anomaly and not math.isfinite(data):
             inputs = ", ".join(repr(c.data) for c in children)
             raise AnomalyError(f"{op}: result is {data} for inputs ({inputs}) (anomaly detected)")
@@ -82,50 +126,50 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
 
     # ------------------------------------------------------------------ arithmetic
+    # Each op: the result, then for each input the local derivative ∂out/∂input and its words.
     def __add__(self, other: Value | Number) -> Value:
         other = _as_value(other)
-        # d(a + b)/da = 1, d(a + b)/db = 1
-        return Value._from_op(self.data + other.data, (self, other), (1.0, 1.0), "+")
+        return Value._from_op(self.data + other.data, (self, other), (1.0, 1.0), "+",
+                              ("d(a+b)/da = 1", "d(a+b)/db = 1"))
 
     def __mul__(self, other: Value | Number) -> Value:
         other = _as_value(other)
-        # d(a * b)/da = b, d(a * b)/db = a
-        return Value._from_op(self.data * other.data, (self, other), (other.data, self.data), "*")
+        a, b = self.data, other.data
+        return Value._from_op(a * b, (self, other), (b, a), "*",
+                              ("d(a*b)/da = b", "d(a*b)/db = a"))
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
             return _pow_values(self, exponent)
         n = _as_float(exponent)
         x = self.data
-        out = _checked_pow(x, n)
-        # d(x^n)/dx = n * x^(n-1)   (infinite at x = 0 for 0 < n < 1, as for √x)
         if n == 0:
             local = 0.0
         elif x == 0.0 and n < 1:
-            local = math.inf
+            local = math.inf  # as for √x at 0
         else:
             local = n * _checked_pow(x, n - 1)
-        return Value._from_op(out, (self,), (local,), f"**{n:g}")
+        return Value._from_op(_checked_pow(x, n), (self,), (local,), f"**{n:g}",
+                              ("d(x^n)/dx = n*x^(n-1)",))
 
     def __rpow__(self, base: Number) -> Value:
         return _pow_values(_as_value(base), self)
 
     def __neg__(self) -> Value:
-        # d(-a)/da = -1
-        return Value._from_op(-self.data, (self,), (-1.0,), "neg")
+        return Value._from_op(-self.data, (self,), (-1.0,), "neg", ("d(-a)/da = -1",))
 
     def __sub__(self, other: Value | Number) -> Value:
         other = _as_value(other)
-        # d(a - b)/da = 1, d(a - b)/db = -1
-        return Value._from_op(self.data - other.data, (self, other), (1.0, -1.0), "-")
+        return Value._from_op(self.data - other.data, (self, other), (1.0, -1.0), "-",
+                              ("d(a-b)/da = 1", "d(a-b)/db = -1"))
 
     def __truediv__(self, other: Value | Number) -> Value:
         other = _as_value(other)
         a, b = self.data, other.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division by zero ({a} / {b})")
-        # d(a / b)/da = 1/b, d(a / b)/db = -a/b²
-        return Value._from_op(a / b, (self, other), (1.0 / b, -a / (b * b)), "/")
+        return Value._from_op(a / b, (self, other), (1.0 / b, -(a / b) / b), "/",
+                              ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"))
 
     def __radd__(self, other: Number) -> Value:
         return _as_value(other) + self
@@ -141,73 +185,66 @@ class Value:
 
     # ------------------------------------------------------------------ functions of one input
     def exp(self) -> Value:
-        """eˣ."""
+        """eˣ (inf when it overflows a float, as in NumPy and PyTorch)."""
         try:
             out = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp: result overflows a float for input {self.data}") from None
-        # d(e^x)/dx = e^x
-        return Value._from_op(out, (self,), (out,), "exp")
+            out = math.inf
+        return Value._from_op(out, (self,), (out,), "exp", ("d(e^x)/dx = e^x",))
 
     def log(self) -> Value:
         """ln x, the natural logarithm (x must be positive)."""
         x = self.data
         if x <= 0.0:
             raise ValueError(f"log: input must be positive, got {x}")
-        # d(ln x)/dx = 1/x
-        return Value._from_op(math.log(x), (self,), (1.0 / x,), "log")
+        return Value._from_op(math.log(x), (self,), (1.0 / x,), "log", ("d(ln x)/dx = 1/x",))
 
     def sqrt(self) -> Value:
-        """√x (x must be non-negative)."""
+        """√x (x must be non-negative); at 0 its derivative is inf."""
         x = self.data
         if x < 0.0:
             raise ValueError(f"sqrt: input must be non-negative, got {x}")
         out = math.sqrt(x)
-        # d(√x)/dx = 1 / (2√x)   (infinite at 0)
-        return Value._from_op(out, (self,), (0.5 / out if out > 0.0 else math.inf,), "sqrt")
+        return Value._from_op(out, (self,), (0.5 / out if out > 0.0 else math.inf,), "sqrt",
+                              ("d(sqrt x)/dx = 1/(2 sqrt x)",))
 
     def tanh(self) -> Value:
         """tanh x = (eˣ - e⁻ˣ) / (eˣ + e⁻ˣ), between -1 and 1."""
         t = math.tanh(self.data)
-        # d(tanh x)/dx = 1 - tanh²x
-        return Value._from_op(t, (self,), (1.0 - t * t,), "tanh")
+        return Value._from_op(t, (self,), (1.0 - t * t,), "tanh", ("d(tanh x)/dx = 1 - tanh^2 x",))
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e⁻ˣ), between 0 and 1."""
         s = _sigmoid(self.data)
-        # dσ/dx = σ(x)(1 - σ(x))
-        return Value._from_op(s, (self,), (s * (1.0 - s),), "sigmoid")
+        return Value._from_op(s, (self,), (s * (1.0 - s),), "sigmoid", ("d(sigmoid x)/dx = s(1-s)",))
 
     def relu(self) -> Value:
         """max(0, x)."""
         x = self.data
-        # d relu/dx = 1 if x > 0 else 0
-        return Value._from_op(x if x > 0.0 else 0.0, (self,), (1.0 if x > 0.0 else 0.0,), "relu")
+        return Value._from_op(x if x > 0.0 else 0.0, (self,), (1.0 if x > 0.0 else 0.0,), "relu",
+                              ("d(relu x)/dx = 1 if x > 0 else 0",))
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """x for x > 0, else alpha·x."""
         x = self.data
-        # d/dx = 1 if x > 0 else alpha
-        if x > 0.0:
-            return Value._from_op(x, (self,), (1.0,), "leaky_relu")
-        return Value._from_op(alpha * x, (self,), (alpha,), "leaky_relu")
+        positive = x > 0.0
+        return Value._from_op(x if positive else alpha * x, (self,), (1.0 if positive else alpha,), "leaky_relu",
+                              ("d(leaky_relu x)/dx = 1 if x > 0 else alpha",))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0, else alpha·(eˣ - 1)."""
         x = self.data
+        words = ("d(elu x)/dx = 1 if x > 0 else alpha*e^x",)
         if x > 0.0:
-            # d/dx = 1 for x > 0
-            return Value._from_op(x, (self,), (1.0,), "elu")
+            return Value._from_op(x, (self,), (1.0,), "elu", words)
         e = alpha * math.exp(x)
-        # elu = alpha(e^x - 1), so d/dx = alpha e^x for x <= 0
-        return Value._from_op(e - alpha, (self,), (e,), "elu")
+        return Value._from_op(e - alpha, (self,), (e,), "elu", words)
 
     def abs(self) -> Value:
-        """|x|."""
+        """|x|; its derivative at 0 is 0, as in PyTorch."""
         x = self.data
-        # d|x|/dx = sign(x)   (0 at 0, as in PyTorch)
         sign = 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
-        return Value._from_op(abs(x), (self,), (sign,), "abs")
+        return Value._from_op(abs(x), (self,), (sign,), "abs", ("d|x|/dx = sign(x)",))
 
     def __abs__(self) -> Value:
         return self.abs()
@@ -216,63 +253,134 @@ class Value:
         """The identity activation: returns ``self`` (no node is added)."""
         return self
 
-    # ------------------------------------------------------------------ backpropagation
-    def _prepare_backward(self) -> list:
-        if self._op and not self._children:
-            raise RuntimeError(
-                f"backward() on a Value computed by {self._op!r} under no_grad: no graph was recorded, so no "
-                "gradient can reach its inputs; compute the loss outside `with no_grad():`"
-            )
-        order = topological_order(self)
-        # Gradients of intermediate nodes are recomputed on every call; leaves accumulate.
-        for node in order:
-            if node._children:
-                node.grad = 0.0
-        if self._children:
-            self.grad = 1.0
-        else:
-            self.grad += 1.0
-        return order
+    # ------------------------------------------------------------------ comparing
+    # ``==`` stays identity (no __eq__), as in micrograd: Values are graph nodes, kept in sets
+    # and dicts. ``bool`` is the truth of the number.
+    def __bool__(self) -> bool:
+        return self.data != 0.0
 
-    def backward(self) -> None:
+    # ------------------------------------------------------------------ backpropagation
+    def backward(self, grad: Number | None = None) -> None:
         """Fill ``grad`` of every node this value depends on with ∂self/∂node.
 
         Visits nodes in reverse topological order (found without recursion) and applies
-        the chain rule ``child.grad += local * node.grad`` along every edge. As in PyTorch,
-        grads of leaves *accumulate* across calls: call ``zero_grad`` (or set
-        ``grad = 0.0``) between steps. Grads of intermediate nodes are recomputed.
+        the chain rule ``child.grad += local * node.grad`` along every edge. ``grad`` seeds
+        ∂self/∂self (1 when not given). As in PyTorch, grads of leaves *accumulate* across
+        calls: call ``zero_grad`` (or set ``grad = 0.0``) between steps. Grads of
+        intermediate nodes are recomputed.
         """
-        order = self._prepare_backward()
-        if state.detect_anomaly:
-            _backward_checking_anomalies(order)
-            return
-        for node in reversed(order):
-            upstream = node.grad  # complete: every node that uses this one came earlier
-            local_grads = node._local_grads
-            for i, child in enumerate(node._children):
-                child.grad += local_grads[i] * upstream  # the chain rule, along one edge
+        backprop.backward(self, self._seed(grad))
 
-    def backward_steps(self) -> Iterator[BackwardStep]:
+    def backward_steps(self, grad: Number | None = None) -> Iterator[BackwardStep]:
         """Run backprop one node at a time, yielding a ``BackwardStep`` record for each node.
 
         Each record holds the node, its upstream grad ∂root/∂node, each input's local
         derivative and the contribution added to that input's grad. Consuming every step
         leaves exactly the grads that ``backward()`` gives.
         """
-        order = self._prepare_backward()
-        for index, node in enumerate(reversed(order)):
-            upstream = node.grad
-            contributions = tuple(local * upstream for local in node._local_grads)
-            for child, contribution in zip(node._children, contributions):
-                child.grad += contribution
-            yield BackwardStep(index, node, upstream, node._children, node._local_grads, contributions)
+        return backprop.backward_steps(self, self._seed(grad))
+
+    def _seed(self, grad: Number | None) -> float:
+        if self._op and not self._children:
+            raise RuntimeError(
+                f"backward() on a Value computed by {self._op!r} under no_grad: no graph was recorded, so no "
+                "gradient can reach its inputs; compute the loss outside `with no_grad():`"
+            )
+        if grad is None:
+            return 1.0
+        if isinstance(grad, Value):
+            grad = grad.data
+        backprop.check_seed(grad)
+        return float(grad)
+
+    def _backward(self) -> None:
+        """This node's turn in backprop, as in micrograd: ``child.grad += local * self.grad`` for each input.
+
+        Called on every node from the root down (after ``root.grad = 1.0``), it gives the
+        grads of ``backward()``; each node must come after every node that uses it.
+        """
+        self._apply_chain_rule()
+
+    def _apply_chain_rule(self) -> tuple[float, ...]:
+        """``_backward``, returning the contribution added to each input's grad."""
+        if self._local_grads is None:
+            raise RuntimeError(backprop.NO_RULES.format(node=self))
+        upstream = self.grad
+        contributions = []
+        for child, local in zip(self._children, self._local_grads):
+            contribution = local * upstream  # the chain rule, along one edge
+            child.grad += contribution
+            contributions.append(contribution)
+        return tuple(contributions)
 
     def zero_grad(self) -> None:
         """Set the grad of this value and of everything it depends on to 0."""
         for node in topological_order(self):
             node.grad = 0.0
 
-    # Node interface shared with Tensor (used by viz).
+    # ------------------------------------------------------------------ copying and pickling
+    # Python's own copy and pickle recurse along the inputs, so a graph deeper than ~1,000 nodes
+    # would raise RecursionError; these walk the graph with the iterative topological order.
+    def __copy__(self) -> Value:
+        """A new node with the same number, grad, label, op and inputs (the inputs are shared)."""
+        out = _new_object(type(self))
+        for name in Value.__slots__:
+            setattr(out, name, getattr(self, name))
+        return out
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        """A copy of the whole graph under this value (shared nodes stay shared), of any depth."""
+        for node in topological_order(self):  # each node after its inputs
+            if id(node) not in memo:
+                copy = node.__copy__()
+                copy._children = tuple(memo[id(child)] for child in node._children)
+                memo[id(node)] = copy
+        return memo[id(self)]
+
+    def __reduce__(self) -> tuple:
+        """Pickle the graph under this value as a flat list of records (no recursion, any depth).
+
+        Leaves are pickled as themselves, so leaves shared by several pickled Values (the
+        parameters of a model, say) stay one object when loaded; intermediate nodes are
+        rebuilt for each pickled graph.
+        """
+        if not self._children:
+            return (_leaf_from_pickle, (type(self), self.data, self.grad, self.label, self._op))
+        order = topological_order(self)
+        position = {id(node): i for i, node in enumerate(order)}
+        records = [
+            (type(node), node.data, node.grad, node.label, node._op, node._local_grads, node._rule_words,
+             tuple(position[id(child)] for child in node._children))
+            if node._children else node
+            for node in order
+        ]
+        return (_graph_from_pickle, (records,))
+
+    # ------------------------------------------------------------------ the node protocol (autograd.Node)
+    @property
+    def children(self) -> tuple[Value, ...]:
+        """The inputs this value was computed from, in order, repeats kept (``a + a``: two)."""
+        return self._children
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name: the set of distinct inputs (read-only; ``children`` keeps order and repeats)."""
+        return set(self._children)
+
+    @property
+    def op(self) -> str:
+        """The op that made this value ("" for a leaf)."""
+        return self._op
+
+    @property
+    def local_rules(self) -> tuple[LocalRule, ...]:
+        """For each input, the local derivative ∂self/∂input and the rule in words."""
+        locals_ = self._local_grads
+        if locals_ is None:
+            locals_ = (None,) * len(self._children)
+        words = self._rule_words or ("",) * len(self._children)
+        return tuple(LocalRule(w, local) for w, local in zip(words, locals_))
+
     @property
     def shape(self) -> tuple:
         """Always ``()``: a Value is one number (the same attribute as ``Tensor.shape``)."""
@@ -287,14 +395,27 @@ class Value:
 _new_object = object.__new__
 
 
-def _backward_checking_anomalies(order: list) -> None:
-    """``backward``'s loop in anomaly mode: stop at the first gradient that is NaN or infinite."""
-    for node in reversed(order):
-        upstream = node.grad
-        for child, local in zip(node._children, node._local_grads):
-            child.grad += local * upstream
-            if not math.isfinite(child.grad):
-                raise AnomalyError(f"{node._op}: gradient flowing to its input is {child.grad} (anomaly detected)")
+def _leaf_from_pickle(cls: type, data: float, grad: float, label: str, op: str) -> Value:
+    leaf = _new_object(cls)
+    leaf.data, leaf.grad, leaf.label, leaf._op = data, grad, label, op
+    leaf._children = leaf._local_grads = leaf._rule_words = ()
+    return leaf
+
+
+def _graph_from_pickle(records: list) -> Value:
+    """Rebuild a pickled graph: each record is a leaf, or a node whose inputs came before it."""
+    nodes: list[Value] = []
+    for record in records:
+        if not isinstance(record, tuple):
+            nodes.append(record)
+            continue
+        cls, data, grad, label, op, local_grads, words, children = record
+        node = _new_object(cls)
+        node.data, node.grad, node.label, node._op = data, grad, label, op
+        node._local_grads, node._rule_words = local_grads, words
+        node._children = tuple(nodes[i] for i in children)
+        nodes.append(node)
+    return nodes[-1]
 
 
 def _as_value(x: Value | Number) -> Value:
@@ -312,6 +433,7 @@ def _sigmoid(x: float) -> float:
 
 
 def _checked_pow(x: float, n: float) -> float:
+    """``x ** n`` for floats: a domain error raises, overflow gives ±inf (IEEE, as NumPy and PyTorch)."""
     if x == 0.0 and n < 0:
         raise ZeroDivisionError(f"**: 0.0 ** {n:g} is a division by zero")
     if x < 0.0 and not float(n).is_integer():
@@ -319,17 +441,25 @@ def _checked_pow(x: float, n: float) -> float:
     try:
         return x**n
     except OverflowError:
-        raise OverflowError(f"**: {x} ** {n:g} overflows a float") from None
+        odd = float(n).is_integer() and int(n) % 2 == 1
+        return -math.inf if x < 0.0 and odd else math.inf
 
 
 def _pow_values(base: Value, exponent: Value) -> Value:
     """``base ** exponent`` when the exponent is itself a Value (so it gets a grad too)."""
-    b, e = base.data, exponent.data
-    if b <= 0.0:
-        raise ValueError(f"**: base must be positive when the exponent is a Value (d/dw b^w = b^w·ln b), got {b}")
-    out = _checked_pow(b, e)
-    # d(b^w)/db = w * b^(w-1),  d(b^w)/dw = b^w * ln b
-    return Value._from_op(out, (base, exponent), (e * _checked_pow(b, e - 1), out * math.log(b)), "**")
+    b, w = base.data, exponent.data
+    if b < 0.0:
+        raise ValueError(f"**: base must be positive or 0 when the exponent is a Value (d/dw b^w = b^w·ln b), got {b}")
+    out = _checked_pow(b, w)
+    if w == 0.0:
+        d_base = 0.0
+    elif b == 0.0 and w < 1:
+        d_base = math.inf  # as for √x at 0
+    else:
+        d_base = w * _checked_pow(b, w - 1)
+    d_exponent = out * math.log(b) if b > 0.0 else 0.0  # at b = 0 the grad is 0, as in PyTorch
+    return Value._from_op(out, (base, exponent), (d_base, d_exponent), "**",
+                          ("d(b^w)/db = w*b^(w-1)", "d(b^w)/dw = b^w*ln(b)"))
 
 
 def _as_values(values: Sequence[Value | Number]) -> tuple:
@@ -344,9 +474,9 @@ def max(values: Sequence[Value | Number]) -> Value:  # noqa: A001 - mirrors torc
     """The largest of ``values`` (Maxout's op). The gradient flows only to the first maximum."""
     values = _as_values(values)
     best = builtins.max(range(len(values)), key=lambda i: values[i].data)
-    # d max/dx_i = 1 for the winner, 0 for the others
     local = tuple(1.0 if i == best else 0.0 for i in range(len(values)))
-    return Value._from_op(values[best].data, values, local, "max")
+    return Value._from_op(values[best].data, values, local, "max",
+                          ("d max/dx_i = 1 for the first maximum, else 0",) * len(values))
 
 
 def logsumexp(values: Sequence[Value | Number]) -> Value:
@@ -354,9 +484,9 @@ def logsumexp(values: Sequence[Value | Number]) -> Value:
     values = _as_values(values)
     m = builtins.max(v.data for v in values)
     out = m + math.log(math.fsum(math.exp(v.data - m) for v in values))
-    # d lse/dx_i = exp(x_i - lse) = softmax_i
     local = tuple(math.exp(v.data - out) for v in values)
-    return Value._from_op(out, values, local, "logsumexp")
+    return Value._from_op(out, values, local, "logsumexp",
+                          ("d lse/dx_i = exp(x_i - lse) = softmax_i",) * len(values))
 
 
 def softmax(values: Sequence[Value | Number]) -> list[Value]:
@@ -366,11 +496,11 @@ def softmax(values: Sequence[Value | Number]) -> list[Value]:
     exps = [math.exp(v.data - m) for v in values]
     total = math.fsum(exps)
     probs = [e / total for e in exps]
+    words = ("d s_i/dx_j = s_i (delta_ij - s_j)",) * len(values)
     outs = []
     for i, p_i in enumerate(probs):
-        # d s_i/dx_j = s_i (δ_ij - s_j)
         local = tuple(p_i * ((1.0 if i == j else 0.0) - p_j) for j, p_j in enumerate(probs))
-        outs.append(Value._from_op(p_i, values, local, "softmax"))
+        outs.append(Value._from_op(p_i, values, local, "softmax", words))
     return outs
 
 
@@ -380,9 +510,9 @@ def log_softmax(values: Sequence[Value | Number]) -> list[Value]:
     m = builtins.max(v.data for v in values)
     lse = m + math.log(math.fsum(math.exp(v.data - m) for v in values))
     probs = [math.exp(v.data - lse) for v in values]
+    words = ("d(x_i - lse)/dx_j = delta_ij - s_j",) * len(values)
     outs = []
     for i, v in enumerate(values):
-        # d (x_i - lse)/dx_j = δ_ij - s_j
         local = tuple((1.0 if i == j else 0.0) - p_j for j, p_j in enumerate(probs))
-        outs.append(Value._from_op(v.data - lse, values, local, "log_softmax"))
+        outs.append(Value._from_op(v.data - lse, values, local, "log_softmax", words))
     return outs

@@ -16,17 +16,14 @@ Every ``Value`` or ``Tensor`` stored on a module (directly, or inside a list, tu
 parameter, and every ``Module`` stored there as a sub-module; so keep intermediate results in
 local variables, not on ``self``.
 
-Saving and loading use NumPy's ``.npz`` format, one array per parameter name. Writing is atomic
-(a temporary file in the same folder replaces the old file only once complete), and loading
-never unpickles anything: a damaged or mismatched file raises ``StateDictError`` and leaves the
-model unchanged.
+Saving and loading use NumPy's ``.npz`` format, one array per parameter name, written and read
+by ``nn.serialization``: writing is atomic, and loading never unpickles anything; a damaged or
+mismatched file raises ``StateDictError`` and leaves the model unchanged.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -35,11 +32,9 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from .serialization import StateDictError, describe_names, load_state, save_state
+
 __all__ = ["Module", "StateDictError"]
-
-
-class StateDictError(ValueError):
-    """A state dict or a saved file does not fit the model (names, shapes or dtypes), or is damaged."""
 
 
 def _is_parameter(x: Any) -> bool:
@@ -179,9 +174,8 @@ class Module:
         missing = [name for name in params if name not in state]
         unexpected = [name for name in state if name not in params]
         if missing or unexpected:
-            raise StateDictError(
-                f"state dict does not fit {type(self).__name__}: missing {_few(missing)}, unexpected {_few(unexpected)}"
-            )
+            raise StateDictError(f"state dict does not fit {type(self).__name__}: missing "
+                                 f"{describe_names(missing)}, unexpected {describe_names(unexpected)}")
         arrays = {}
         for name in params:
             array = np.asarray(state[name])
@@ -192,6 +186,8 @@ class Module:
                 raise StateDictError(f"{name}: dtype {array.dtype} in the state dict, the model has {expected_dtype}")
             if not np.all(np.isfinite(array)):
                 raise StateDictError(f"{name}: holds NaN or infinite numbers")
+            if isinstance(p := params[name], Tensor) and not p.data.flags.writeable:
+                raise StateDictError(f"{name}: the model's array is read-only, so it cannot take the new numbers")
             arrays[name] = array
         for name, p in params.items():
             if isinstance(p, Value):
@@ -201,49 +197,25 @@ class Module:
 
     # ------------------------------------------------------------------ files
     def save(self, path: str | os.PathLike) -> None:
-        """Write the state dict to an ``.npz`` file, atomically.
+        """Write the state dict to an ``.npz`` file, atomically (``nn.serialization.save_state``).
 
         The arrays go to a temporary file in the same folder, which is flushed to disk and then
         renamed over ``path``: a crash mid-write leaves the previous file as it was.
         """
-        path = os.fspath(path)
-        folder = os.path.dirname(os.path.abspath(path))
-        state = self.state_dict()
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                np.savez(file, **state)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-            raise
-        _fsync_folder(folder)
+        save_state(self.state_dict(), path)
 
     def load(self, path: str | os.PathLike) -> Module:
         """Read parameters saved by ``save``; returns the module.
 
-        The file is opened with ``allow_pickle=False``, so it can hold only plain arrays. A file
-        that is missing, damaged, holds objects or does not fit this model raises
+        The file can hold only plain arrays (nothing is unpickled). A file that is missing,
+        damaged, not a regular file, holds objects or does not fit this model raises
         ``StateDictError`` (``FileNotFoundError`` if absent) and the model is left unchanged.
         """
-        path = os.fspath(path)
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"no saved model at {path}")
-        try:
-            state = _read_npz(path, self._expected_layout())
-        except StateDictError as error:
-            raise StateDictError(f"{path}: {error}") from None
-        except Exception as error:
-            # A damaged file makes zipfile or NumPy raise many kinds of error (BadZipFile, a
-            # SyntaxError for a garbled header, ...): all of them mean unreadable.
-            raise StateDictError(f"{path}: not a readable .npz file ({type(error).__name__}: {error})") from None
+        state = load_state(path, self._expected_layout())
         try:
             self.load_state_dict(state)
         except StateDictError as error:
-            raise StateDictError(f"{path}: {error}") from None
+            raise StateDictError(f"{os.fspath(path)}: {error}") from None
         return self
 
     # ------------------------------------------------------------------ printing
@@ -262,64 +234,3 @@ class Module:
         lines.append(")")
         return "\n".join(lines)
 
-
-def _read_npz(path: str, layout: Mapping[str, tuple[tuple, np.dtype]]) -> dict[str, np.ndarray]:
-    """Read the arrays of an .npz file, checking every header against ``layout`` first.
-
-    Names, shapes and dtypes are compared before any array is read, so a small compressed file
-    that claims a huge array costs nothing; object arrays (pickles) are refused unread.
-    """
-    if not zipfile.is_zipfile(path):
-        if _starts_with_npy_magic(path):
-            raise StateDictError("holds a single array, not an .npz archive of named parameters")
-        raise StateDictError("not a readable .npz file: not a zip archive of .npy arrays")
-    headers = {}
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            name = info.filename.removesuffix(".npy")
-            with archive.open(info) as member:
-                version = np.lib.format.read_magic(member)
-                npy = np.lib.format
-                read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
-                shape, _, dtype = read_header(member)
-            if dtype.hasobject:
-                raise StateDictError(f"holds pickled objects ({name}), which are never loaded")
-            headers[name] = (shape, dtype)
-    missing = [name for name in layout if name not in headers]
-    unexpected = [name for name in headers if name not in layout]
-    if missing or unexpected:
-        raise StateDictError(f"does not fit the model: missing {_few(missing)}, unexpected {_few(unexpected)}")
-    for name, (shape, dtype) in headers.items():
-        expected_shape, expected_dtype = layout[name]
-        if shape != expected_shape:
-            raise StateDictError(f"{name}: shape {shape} in the state dict, the model has {expected_shape}")
-        if dtype != expected_dtype:
-            raise StateDictError(f"{name}: dtype {dtype} in the state dict, the model has {expected_dtype}")
-    with np.load(path, allow_pickle=False) as arrays:
-        return {name: arrays[name] for name in arrays.files}
-
-
-def _starts_with_npy_magic(path: str) -> bool:
-    with open(path, "rb") as file:
-        return file.read(6) == b"\x93NUMPY"
-
-
-def _few(names: list[str], limit: int = 5) -> str:
-    if not names:
-        return "none"
-    shown = ", ".join(names[:limit])
-    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
-
-
-def _fsync_folder(folder: str) -> None:
-    """Make the rename itself durable; not every system lets a folder be opened, so best effort."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ from .data.preprocessing import DataLoader
 from .optim import LBFGS, Optimizer
 from .regularization import _l2_norm_quiet, clip_grad_norm_, parameter_groups, weight_parameters
 
-__all__ = ["History", "TrainingDiverged", "fit", "evaluate", "predict", "accuracy"]
+__all__ = ["History", "TrainingDiverged", "TrainingDivergenceWarning", "fit", "evaluate", "predict", "accuracy"]
 
 #: Loss names ``fit`` accepts in place of a function.
 LOSSES: dict[str, Callable] = {
@@ -54,8 +55,14 @@ LOSSES: dict[str, Callable] = {
 _THRESHOLD_HALF = (_losses.binary_cross_entropy, _losses.mse_loss, _losses.l1_loss)
 
 
+#: A step loss this many times the run's first one counts as divergence (about 1 at the start, 1000 means lost).
+DIVERGENCE_FACTOR = 1e3
+_ON_DIVERGENCE = ("warn", "raise", "ignore")
+
+
 class TrainingDiverged(FloatingPointError):
-    """Training produced a NaN or infinite loss or gradient.
+    """Training produced a NaN or infinite loss or gradient (or, with ``on_divergence="raise"``, a
+    loss grown ``DIVERGENCE_FACTOR`` times).
 
     ``epoch`` and ``step`` (both counted from 1) say when, ``layer`` where (the first layer,
     going backwards from the output, whose gradient or weights are not finite; None if every
@@ -65,6 +72,10 @@ class TrainingDiverged(FloatingPointError):
     def __init__(self, message: str, epoch: int, step: int, layer: str | None, loss: float, history: History):
         super().__init__(message)
         self.epoch, self.step, self.layer, self.loss, self.history = epoch, step, layer, loss, history
+
+
+class TrainingDivergenceWarning(RuntimeWarning):
+    """The loss grew by orders of magnitude while staying finite: training is running away."""
 
 
 @dataclass
@@ -208,7 +219,22 @@ def _as_arrays(data: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{who}: X has {len(X)} examples but y has {len(y)}")
     if X.dtype.kind not in "fiub":
         raise TypeError(f"{who}: X must hold numbers, got dtype {X.dtype}")
+    _check_finite(X, who, "X")
+    if y.dtype.kind in "fc":
+        _check_finite(y, who, "y")
     return X, y
+
+
+def _check_finite(array: np.ndarray, who: str, name: str) -> None:
+    """A clear error naming the row (and column) of the first NaN or infinite entry."""
+    if array.dtype.kind not in "fc" or np.isfinite(array).all():
+        return
+    where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+    column = f", column {where[1]}" if len(where) > 1 else ""
+    raise ValueError(
+        f"{who}: {name} holds {array[where]} at row {where[0]}{column}; every {name} entry must be a finite number "
+        "(drop or fill in missing values before training)"
+    )
 
 
 # ---------------------------------------------------------------------- evaluation
@@ -315,6 +341,47 @@ def _diverged(epoch: int, step: int, loss: float, bad_layers: list[str], history
     return TrainingDiverged(message, epoch, step, bad_layers[0] if bad_layers else None, loss, history)
 
 
+class _DivergenceWatch:
+    """Notices a loss that stays finite but grows ``DIVERGENCE_FACTOR`` times past the run's first loss.
+
+    It names the layer whose gradient norm grew most since the first step: where the blow-up is.
+    """
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+        self.first_loss: float | None = None
+        self.first_norms: dict[str, float] = {}
+        self.reported = False
+
+    def check(self, epoch: int, step: int, loss: float, norms: dict[str, float], history: History) -> None:
+        if self.action == "ignore" or self.reported:
+            return
+        if self.first_loss is None:
+            if loss > 0.0:
+                self.first_loss, self.first_norms = loss, dict(norms)
+            return
+        if not loss > DIVERGENCE_FACTOR * self.first_loss:
+            return
+        self.reported = True
+        growth = {name: _ratio(norm, self.first_norms.get(name, 0.0)) for name, norm in norms.items()}
+        layer = max(growth, key=growth.get) if growth else None
+        where = f"; the gradient of layer {layer!r} grew most (×{growth[layer]:.3g})" if layer is not None else ""
+        message = (
+            f"training is diverging at epoch {epoch}, step {step}: the loss grew from {self.first_loss:.4g} to "
+            f"{loss:.4g} (×{loss / self.first_loss:.3g}){where}. "
+            "Try a smaller learning rate, clip_grad_norm, or standardised inputs."
+        )
+        if self.action == "raise":
+            raise TrainingDiverged(message, epoch, step, layer, loss, history)
+        warnings.warn(message, TrainingDivergenceWarning, stacklevel=4)
+
+
+def _ratio(now: float, first: float) -> float:
+    if first > 0.0:
+        return now / first
+    return math.inf if now > 0.0 else 1.0
+
+
 def _group_norms(groups: OrderedDict[str, list]) -> dict[str, float]:
     """The L2 norm of each layer's gradient (None counts as 0): the hypotenuse of its parameters' norms."""
     norms = {}
@@ -389,6 +456,20 @@ def _limited_blas_threads(limit: int | None) -> Iterator[None]:
         yield
 
 
+def _check_optimizer_belongs_to(model: Any, params: list) -> None:
+    """Refuse an optimiser over parameters the model does not have: it would train nothing."""
+    if not callable(getattr(model, "parameters", None)):
+        return  # a plain function: nothing to compare with
+    own = {id(p) for p in model.parameters()}
+    foreign = [i for i, p in enumerate(params) if id(p) not in own]
+    if foreign:
+        raise ValueError(
+            f"the optimizer holds {len(foreign)} of its {len(params)} parameters that are not this model's "
+            f"(parameter {foreign[0]} first), so training would not change the model: "
+            "build it from this model, e.g. Adam(model.parameters())"
+        )
+
+
 def _check_positive_int(name: str, value: Any, allow_none: bool = False) -> None:
     if value is None and allow_none:
         return
@@ -418,6 +499,7 @@ def fit(
     track_grad_norms: bool = True,
     callback: Callable[[int, History], bool | None] | None = None,
     blas_threads: int | None = None,
+    on_divergence: str = "warn",
 ) -> History:
     """Train ``model`` and return the ``History`` of the run.
 
@@ -443,6 +525,12 @@ def fit(
 
     Losses recorded are the data loss, without the penalties, so the training and validation
     curves compare like with like.
+
+    A NaN or infinite loss or gradient raises ``TrainingDiverged``. A loss that stays finite
+    but grows to ``DIVERGENCE_FACTOR`` (1000) times the first step's is reported by
+    ``on_divergence``: ``"warn"`` (a ``TrainingDivergenceWarning``, once), ``"raise"``
+    (``TrainingDiverged``) or ``"ignore"``; either names the epoch, the step and the layer
+    whose gradient grew most.
     """
     loss_fn = _resolve_loss(loss_fn)
     summed_loss = getattr(loss_fn, "reduction", "mean") == "sum"  # the epoch loss is then a sum too, like val_loss
@@ -459,8 +547,11 @@ def fit(
         raise ValueError(f"clip_grad_norm must be a positive number or None, got {clip_grad_norm!r}")
     if early_stopping is not None and validation is None:
         raise ValueError("early_stopping watches the validation loss: pass validation=(X_val, y_val)")
+    if on_divergence not in _ON_DIVERGENCE:
+        raise ValueError(f"on_divergence must be one of {_ON_DIVERGENCE}, got {on_divergence!r}")
 
     params = list(optimizer.params)
+    _check_optimizer_belongs_to(model, params)
     tensor_engine = _is_tensor_model(params)
     dtype = _parameter_dtype(params)
     full_batch = isinstance(optimizer, LBFGS)
@@ -468,6 +559,7 @@ def fit(
     if isinstance(data, DataLoader):
         loader = data
         y_all = data.y
+        _check_finite(np.asarray(loader.X), "data", "X")
     else:
         X, y_all = _as_arrays(data, "data")
         if tensor_engine:
@@ -496,6 +588,7 @@ def fit(
     if track_grad_norms:
         history.grad_norms = OrderedDict((name, []) for name in groups)
     state = {"best_loss": math.inf, "best_weights": None, "waited": 0}
+    watch = _DivergenceWatch(on_divergence)
 
     def closure_for(xb: np.ndarray, yb: np.ndarray, record: dict[str, Any]) -> Callable[[], float]:
         """Clear grads, forward, backward, add the penalties' gradients; return the penalised loss."""
@@ -532,6 +625,7 @@ def fit(
             if not math.isfinite(loss_value + sum(norms.values())):  # one check covers every number
                 history.step_loss.append(loss_value)
                 raise _diverged(epoch, step, loss_value, _nonfinite_layers(groups, norms), history)
+            watch.check(epoch, step, loss_value, norms, history)
             if track_grad_norms:
                 for name, value in norms.items():
                     history.grad_norms[name].append(value)

@@ -11,7 +11,8 @@ from .dot_binary import LayoutProgramNotFoundError, LayoutTimeoutError, find_lay
 from .graph import GraphTooLargeError, draw_graph, render, to_dot, to_svg
 from .messages import get_language, message, set_language
 from .plots import draw_mlp, plot_activations, plot_decision_boundary, plot_gradient_norms, plot_training_curves
-from .stepper import BackpropStepper
+from .scene import LEVELS
+from .stepper import BackpropStepper, StepperTimeoutError
 
 # Point the graphviz package at `dot` or `graphviz-pure`, so Digraph.render and Jupyter's display work.
 use_found_binary()
@@ -20,7 +21,9 @@ __all__ = [
     "BackpropStepper",
     "GraphTooLargeError",
     "LayoutProgramNotFoundError",
+    "LEVELS",
     "LayoutTimeoutError",
+    "StepperTimeoutError",
     "draw_graph",
     "draw_mlp",
     "draw_gradcheck",

@@ -17,16 +17,9 @@ import numpy as np
 from autograd.gradcheck import InputCheck, compare_grads
 from autograd.graph import topological_order
 
-from .graph import (
-    CHECK_FAIL_COLOUR,
-    CHECK_OK_COLOUR,
-    DrawOptions,
-    Frame,
-    NodeMark,
-    _note_text,
-    build_digraph,
-    format_number,
-)
+from .graph import CHECK_FAIL_COLOUR, CHECK_OK_COLOUR, DrawOptions, Frame, NodeMark, _language, scene_digraph
+from .messages import message
+from .scene import format_number, value_text
 
 
 def check_inputs(
@@ -40,7 +33,7 @@ def check_inputs(
     if not callable(f):
         raise TypeError(f"draw_gradcheck: f must be a function of the inputs returning a loss, got {type(f).__name__}")
     for x in inputs:
-        if not (hasattr(x, "_children") and hasattr(x, "grad")):
+        if not (hasattr(x, "children") and hasattr(x, "grad")):
             raise TypeError(f"draw_gradcheck inputs must be Values or Tensors, got {type(x).__name__}")
     out = f(*inputs)
     if np.size(out.data) != 1:
@@ -55,6 +48,7 @@ def draw_gradcheck(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    language: str | None = None,
     **draw_options: Any,
 ) -> graphviz.Digraph:
     """Draw ``f(*inputs)``'s graph with a finite-difference check of every input's grad.
@@ -62,23 +56,31 @@ def draw_gradcheck(
     ``inputs`` is a Value, a Tensor or a list of them; ``f`` returns one number. Each input
     gets a line "finite difference ..." and is filled green (agrees within ``atol + rtol·|numeric|``)
     or red (disagrees). Other ``draw_options`` go to the drawing (``rankdir``,
-    ``show_local_grads``, ...). The caption says how many inputs disagree.
+    ``show_local_grads``, ...). The caption says how many inputs disagree. The picture is at op
+    level unless ``level=`` says otherwise.
     """
+    with _language(language):
+        return _draw_gradcheck(f, inputs, eps, atol, rtol, draw_options)
+
+
+def _draw_gradcheck(f: Callable[..., Any], inputs: Any, eps: float, atol: float, rtol: float, draw_options: dict):
     inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     out, checks = check_inputs(f, inputs, eps, atol, rtol)
-    options = DrawOptions(**draw_options)
+    options = DrawOptions(**{"level": "op", **draw_options})
     order = topological_order(out)
     position = {id(node): i for i, node in enumerate(order)}
     marks = {}
     for x, check in zip(inputs, checks):
         if id(x) not in position:
             continue  # f did not use this input: nothing to draw it on
-        verdict = "agrees" if check.ok else f"MISMATCH (error {format_number(check.worst_error)})"
+        error = format_number(check.worst_error)
+        verdict = message("check_agrees") if check.ok else message("check_mismatch", error=error)
         numeric = check.numeric if check.numeric.ndim else float(check.numeric)  # a Value's estimate: a number
-        text = f"finite difference {_note_text(numeric)}\n{verdict}"
+        text = f"{message('finite_difference')} {value_text(numeric)}\n{verdict}"
         marks[position[id(x)]] = NodeMark(text, CHECK_OK_COLOUR if check.ok else CHECK_FAIL_COLOUR)
     failures = sum(not check.ok for check in checks)
-    title = f"gradient check: {len(checks) - failures} of {len(checks)} inputs agree with finite differences"
+    title = message("check_title", agree=len(checks) - failures, count=len(checks))
     if failures:
-        title += f", {failures} disagree (red)"
-    return build_digraph(out, options, Frame(marks=marks, title=title), order)
+        title += message("check_failures", failures=failures)
+    scene = options.scene(out, order)
+    return scene_digraph(scene, options, Frame(marks=marks, title=title))

@@ -81,7 +81,7 @@ def assign_groups(root: Any, ranked_groups: Sequence[Sequence[Group]], outputs: 
 
     inside = None
     if outputs is not None:
-        outputs = [outputs] if hasattr(outputs, "_children") else list(outputs)
+        outputs = [outputs] if hasattr(outputs, "children") else list(outputs)
         inside = {id(node) for output in outputs for node in topological_order(output)}
 
     # For each node: the latest rank it depends on and the groups of that rank (children first).
@@ -93,7 +93,7 @@ def assign_groups(root: Any, ranked_groups: Sequence[Sequence[Group]], outputs: 
             latest[id(node)] = (rank, frozenset([group]))
         else:
             rank, groups = -1, frozenset()
-            for child in node._children:
+            for child in node.children:
                 child_rank, child_groups = latest[id(child)]
                 if child_rank > rank:
                     rank, groups = child_rank, child_groups

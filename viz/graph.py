@@ -1,44 +1,54 @@
 """Draw a computation graph with Graphviz: values, the ops between them, and their gradients.
 
-Both engines are drawn through the same small interface (see ``autograd.graph``): a node has
-``_children`` (a tuple: ``a + a`` draws two edges), ``_op``, ``label``, ``data`` and ``grad``.
+What is drawn comes from a *scene* (``viz.scene``): every op of a ``Value`` or ``Tensor`` graph,
+or one box per neuron or per layer. This module writes a scene as Graphviz DOT.
 
-Each value becomes a box ``label | data | grad`` (a tensor shows its shape, dtype and a short
-summary, or its numbers when it is small); each op becomes a small ellipse between the
-values it reads and the value it makes. Edges into an op can carry the *local derivative*
-∂out/∂in and the *contribution* ``upstream × local`` that backprop adds to the input's grad.
+At op level each value is a box ``label | data | grad`` (a tensor shows its shape, dtype and a
+short summary, or its numbers when it is small) and each op a small ellipse between the values
+it reads and the value it makes. Arrows into an op can carry the local derivative in notation,
+``∂n/∂w1 = 1.5``, and what backprop adds along them, ``w1.grad += 1.5 × 0.71 = 1.07``.
 
-Nodes are numbered in traversal order (never by ``id()``), so the same graph always gives
-the same DOT text. Labels are Graphviz HTML-like labels built from ``html.escape``d text, so
-quotes, ``<``, ``>``, braces, ``|`` and newlines in a label are drawn as written.
+Nodes are numbered in traversal order (never by ``id()``), so the same graph always gives the
+same DOT text. Labels are Graphviz HTML-like labels built from escaped text, so quotes, ``<``,
+``>``, braces, ``|`` and newlines in a label are drawn as written; control characters are
+drawn as ``\\xNN`` (Graphviz cannot draw them).
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import graphviz
-import numpy as np
 
 from autograd.graph import topological_order
 
 from .dot_binary import run_layout
+from .messages import language, message
+from .scene import (
+    DEFAULT_MAX_EDGES_PER_NODE,
+    DEFAULT_MAX_NODES,
+    Box,
+    GraphTooLargeError,
+    Scene,
+    box_measure,
+    build_scene,
+    contribution_text,
+    derivative_text,
+    format_number,
+    grad_magnitude,
+    local_derivatives,
+)
 
-# Graphs larger than this make the layout slow (tens of seconds) and the picture unreadable.
-DEFAULT_MAX_NODES = 3000
-# dot's layout time explodes on a node with many edges that feed a long chain: measured with
-# graphviz-pure, x used by n products summed one by one takes 0.4 s at n = 50, 4 s at 100,
-# 12 s at 150 and over a minute at 300 (1,000 edges ran for more than 15 minutes).
-DEFAULT_MAX_EDGES_PER_NODE = 100
-# Tensors with at most this many elements are drawn with their numbers.
-SMALL_TENSOR_SIZE = 6
+__all__ = ["GraphTooLargeError", "draw_graph", "render", "to_dot", "to_svg", "format_number", "grad_magnitude"]
 
 FONT = "Helvetica"
+FONT_SIZE = 10  # points; the viewer draws the same text in pixels of this size × 4/3
 HIGHLIGHT_COLOUR = "#d62728"
 ACTIVE_EDGE_COLOUR = "#d62728"
 CHECK_OK_COLOUR = "#b7e4b0"
@@ -47,12 +57,8 @@ CHECK_FAIL_COLOUR = "#ff9c9c"
 GRAD_PALETTE = ("#e4dcf2", "#b9d3f0", "#bde5b2", "#fff09a", "#ffbe73", "#ff8a65")
 ZERO_GRAD_COLOUR = "#ffffff"
 PLAIN_FILL = "#ffffff"
-INVISIBLE = "#ffffff00"
-
-
-class GraphTooLargeError(ValueError):
-    """The graph is too large to lay out in reasonable time; the message says how to draw it."""
-
+OP_FILL = "#eeeeee"
+GROUP_FILL = "#f6f6f6"
 
 Node = Any
 ClusterSpec = Mapping[Any, str] | Callable[[Any], str | None]
@@ -60,20 +66,8 @@ ClusterSpec = Mapping[Any, str] | Callable[[Any], str | None]
 
 # ---------------------------------------------------------------------- what a frame shows
 @dataclass
-class EdgeNote:
-    """Text for the edge from input ``position`` of a node into its op.
-
-    ``local`` is ∂out/∂in (a number, or for tensors a description of the rule) and
-    ``contribution`` is ``upstream × local``, the amount added to the input's grad.
-    """
-
-    local: Any = None
-    contribution: Any = None
-
-
-@dataclass
 class NodeMark:
-    """An extra line and a fill colour for one value node (used by the gradient check)."""
+    """An extra line and a fill colour for one value (used by the gradient check)."""
 
     text: str
     fill: str
@@ -81,108 +75,51 @@ class NodeMark:
 
 @dataclass
 class Frame:
-    """Everything that differs between two pictures of the same graph.
+    """Everything that differs between two pictures of the same scene.
 
-    ``grads`` (one per node, in traversal order) replaces the nodes' current grads, so a
-    backprop stepper can show the grads filled in so far. Indices are traversal positions.
+    ``grads`` (one per node, in traversal order) replaces the nodes' current grads, so a stepper
+    can show the grads filled in so far. ``highlight`` and ``active`` are box and arrow keys;
+    ``arrow_notes`` the lines written on an arrow; ``marks`` extra lines by traversal index.
     """
 
     grads: Sequence[Any] | None = None
-    highlight: set[int] = field(default_factory=set)
-    edge_notes: dict[tuple[int, int], EdgeNote] = field(default_factory=dict)
-    active_edges: set[tuple[int, int]] = field(default_factory=set)
+    highlight: set[str] = field(default_factory=set)
+    active: set[str] = field(default_factory=set)
+    arrow_notes: dict[str, list[str]] = field(default_factory=dict)
     marks: dict[int, NodeMark] = field(default_factory=dict)
     title: str | None = None
-    # For a sequence of frames whose layout must not move: contributions not yet computed are
-    # drawn invisibly, grad cells have fixed sizes, and every box keeps room for the highlight.
-    pending_contributions: set[tuple[int, int]] = field(default_factory=set)
-    grad_cell_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
-    stable_layout: bool = False
     # One colour scale for all frames (else each picture scales to its own grads).
     grad_scale: GradScale | None = None
 
 
-# ---------------------------------------------------------------------- formatting
-def format_number(x: float) -> str:
-    """A number in at most ~9 characters: fixed point for everyday sizes, scientific otherwise."""
-    x = float(x)
-    if x == 0.0:
-        return "0.0000"
-    if not math.isfinite(x):
-        return str(x)
-    if 1e-3 <= abs(x) < 1e4:
-        return f"{x:.4f}"
-    return f"{x:.3e}"
+# ---------------------------------------------------------------------- text
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _is_tensor(node: Node) -> bool:
-    return isinstance(getattr(node, "data", None), np.ndarray)
-
-
-def _array_text(values: np.ndarray) -> str:
-    """Small arrays as their numbers (one line per row), e.g. ``[[1.0, 2.0], [3.0, 4.0]]``."""
-    if np.ndim(values) == 0:
-        return format_number(float(values))
-    return np.array2string(np.asarray(values), precision=4, separator=", ", suppress_small=True)
-
-
-def _data_lines(node: Node) -> list[str]:
-    if not _is_tensor(node):
-        return [f"data {format_number(node.data)}"]
-    data = node.data
-    lines = [f"shape {tuple(data.shape)} {data.dtype}"]
-    if data.size <= SMALL_TENSOR_SIZE:
-        lines.append(_array_text(data))
-    elif data.size:
-        lines.append(f"min {format_number(data.min())}, max {format_number(data.max())}")
-    return lines
-
-
-def _grad_lines(node: Node, grad: Any) -> list[str]:
-    if grad is None:
-        return ["grad None"]
-    if not _is_tensor(node):
-        return [f"grad {format_number(grad)}"]
-    grad = np.asarray(grad)
-    if grad.size <= SMALL_TENSOR_SIZE:
-        return ["grad", _array_text(grad)]
-    return [f"grad norm {format_number(float(np.linalg.norm(grad)))}"]
-
-
-def _note_text(value: Any) -> str:
-    if value is None:
-        return "None"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, np.ndarray):
-        if value.size <= SMALL_TENSOR_SIZE:
-            return _array_text(value)
-        return f"shape {tuple(value.shape)}, norm {format_number(float(np.linalg.norm(value)))}"
-    return format_number(value)
+def drawable(text: str) -> str:
+    """``text`` with tabs as spaces and other control characters as ``\\xNN`` (Graphviz refuses them)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text).replace("\t", " "))
 
 
 def _html_lines(lines: Iterable[str]) -> str:
     """Escape each line and join them with line breaks (a label's own newlines become breaks too)."""
     pieces = []
     for line in lines:
-        # Graphviz drops tabs: write them as spaces.
-        pieces.extend(html.escape(part.replace("\t", " "), quote=True) for part in str(line).split("\n"))
+        pieces.extend(html.escape(drawable(part), quote=True) for part in str(line).split("\n"))
     return '<BR ALIGN="LEFT"/>'.join(pieces) if len(pieces) > 1 else (pieces[0] if pieces else "")
 
 
-def grad_magnitude(grad: Any) -> float | None:
-    """|grad| for a number, the root mean square for an array; None when there is no grad."""
-    if grad is None:
-        return None
-    if isinstance(grad, np.ndarray):
-        return float(np.sqrt(np.mean(np.square(grad)))) if grad.size else 0.0
-    return abs(float(grad))
+def _html_label(lines: Sequence[str]) -> str:
+    return f"<{_html_lines(lines)}>"
 
 
 # ---------------------------------------------------------------------- gradient colour scale
 @dataclass(frozen=True)
 class GradScale:
-    """Maps |grad| to a colour on a log scale from ``10**low`` to ``10**high``."""
+    """Colours |grad| by its power of ten, from ``10**low`` to ``10**high``: one colour per bin of decades.
+
+    Every colour a box can get is a swatch of the legend: the colours are not interpolated.
+    """
 
     low: int
     high: int
@@ -190,70 +127,65 @@ class GradScale:
     @classmethod
     def for_grads(cls, grads: Iterable[Any]) -> GradScale | None:
         sizes = [m for m in (grad_magnitude(g) for g in grads) if m and math.isfinite(m)]
+        return cls.for_sizes(sizes)
+
+    @classmethod
+    def for_sizes(cls, sizes: Iterable[float]) -> GradScale | None:
+        sizes = [s for s in sizes if s and math.isfinite(s)]
         if not sizes:
             return None
         low = math.floor(math.log10(min(sizes)))
-        high = math.ceil(math.log10(max(sizes)))
-        return cls(low, high if high > low else low + 1)
+        high = math.floor(math.log10(max(sizes))) + 1
+        return cls(low, high)
 
-    def colour(self, grad: Any) -> str:
-        size = grad_magnitude(grad)
+    @property
+    def decades_per_bin(self) -> int:
+        return max(1, math.ceil((self.high - self.low) / len(GRAD_PALETTE)))
+
+    def bins(self) -> list[tuple[int, int, str]]:
+        """``(low power, high power, colour)`` of each bin, smallest first."""
+        step = self.decades_per_bin
+        edges = list(range(self.low, self.high, step))
+        count = len(edges)
+        colours = [GRAD_PALETTE[round(k * (len(GRAD_PALETTE) - 1) / max(count - 1, 1))] for k in range(count)]
+        if count == 1:
+            colours = [GRAD_PALETTE[len(GRAD_PALETTE) // 2]]
+        return [(lo, min(lo + step, self.high), colour) for lo, colour in zip(edges, colours)]
+
+    def colour_of_size(self, size: float | None) -> str:
         if size is None or size == 0.0:
             return ZERO_GRAD_COLOUR
+        bins = self.bins()
         if not math.isfinite(size):
-            return GRAD_PALETTE[-1]
-        t = (math.log10(size) - self.low) / (self.high - self.low)
-        return _interpolate(GRAD_PALETTE, min(max(t, 0.0), 1.0))
+            return bins[-1][2]
+        k = math.floor((math.log10(size) - self.low) / self.decades_per_bin)
+        return bins[min(max(k, 0), len(bins) - 1)][2]
+
+    def colour(self, grad: Any) -> str:
+        return self.colour_of_size(grad_magnitude(grad))
+
+    def legend_entries(self) -> list[tuple[str, str]]:
+        """``(text, colour)`` of each swatch: 0, then each bin's range."""
+        entries = [("0", ZERO_GRAD_COLOUR)]
+        entries += [(f"1e{lo} – 1e{hi}", colour) for lo, hi, colour in self.bins()]
+        return entries
 
     def legend_label(self) -> str:
-        """An HTML-like table: a title, then one swatch per power of ten."""
-        powers = range(self.low, self.high + 1)
-        step = max(1, math.ceil(len(powers) / 7))  # at most ~7 swatches
-        shown = list(powers)[::step]
-        if shown[-1] != self.high:
-            shown.append(self.high)
-        cells = [f'<TD BGCOLOR="{ZERO_GRAD_COLOUR}">0</TD>']
-        cells += [f'<TD BGCOLOR="{self.colour(10.0**p)}">1e{p}</TD>' for p in shown]
+        """An HTML-like table: a title, then one swatch per bin."""
+        cells = [f'<TD BGCOLOR="{colour}">{html.escape(text)}</TD>' for text, colour in self.legend_entries()]
+        title = html.escape(message("legend_title"))
         return (
             '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
-            f'<TR><TD COLSPAN="{len(cells)}"><B>|grad| (log scale)</B></TD></TR>'
+            f'<TR><TD COLSPAN="{len(cells)}"><B>{title}</B></TD></TR>'
             f"<TR>{''.join(cells)}</TR></TABLE>>"
         )
 
 
-def _interpolate(palette: Sequence[str], t: float) -> str:
-    position = t * (len(palette) - 1)
-    i = min(int(position), len(palette) - 2)
-    frac = position - i
-    a = [int(palette[i][k : k + 2], 16) for k in (1, 3, 5)]
-    b = [int(palette[i + 1][k : k + 2], 16) for k in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * frac):02x}" for x, y in zip(a, b))
-
-
-# ---------------------------------------------------------------------- size checks
-def check_graph_size(order: Sequence[Node], max_nodes: int, max_edges_per_node: int) -> None:
-    """Raise ``GraphTooLargeError`` before a layout that would take minutes or hours."""
-    drawn = len(order) + sum(1 for node in order if node._children)
-    if drawn > max_nodes:
-        raise GraphTooLargeError(
-            f"the graph has {drawn} nodes to draw ({len(order)} values and {drawn - len(order)} ops), "
-            f"more than max_nodes={max_nodes}. Draw a smaller part of it (e.g. one neuron's output), "
-            f"group it with clusters=..., or pass max_nodes={drawn} to draw it anyway (the layout may be slow)."
-        )
-    uses: dict[int, int] = {}
-    for node in order:
-        for child in node._children:
-            uses[id(child)] = uses.get(id(child), 0) + 1
-    if uses:
-        busiest_id, count = max(uses.items(), key=lambda item: item[1])
-        if count > max_edges_per_node:
-            busiest = next(node for node in order if id(node) == busiest_id)
-            name = busiest.label or busiest._op or "a leaf"
-            raise GraphTooLargeError(
-                f"node {name!r} is an input to {count} ops, more than max_edges_per_node={max_edges_per_node}: "
-                "laying out a node with that many edges can take many minutes. Draw a smaller part of the "
-                f"graph, or pass max_edges_per_node={count} to draw it anyway."
-            )
+def scale_for_scene(scene: Scene, grad_sets: Iterable[Sequence[Any]]) -> GradScale | None:
+    """One scale over what the boxes of ``scene`` print in every set of grads given."""
+    return GradScale.for_sizes(
+        m for grads in grad_sets for box in scene.boxes if (m := box_measure(box, grads)) is not None
+    )
 
 
 # ---------------------------------------------------------------------- clusters
@@ -279,6 +211,9 @@ class DrawOptions:
     show_local_grads: bool = False
     color_by_grad: bool = False
     clusters: ClusterSpec | None = None
+    level: str = "auto"
+    model: Any = None
+    expand: Sequence[Any] = ()
     max_nodes: int = DEFAULT_MAX_NODES
     max_edges_per_node: int = DEFAULT_MAX_EDGES_PER_NODE
 
@@ -286,166 +221,184 @@ class DrawOptions:
         if self.rankdir not in ("LR", "RL", "TB", "BT"):
             raise ValueError(f"rankdir must be one of 'LR', 'RL', 'TB', 'BT', got {self.rankdir!r}")
 
+    def scene(self, root: Node, order: Sequence | None = None) -> Scene:
+        scene = build_scene(
+            root,
+            self.level,
+            model=self.model,
+            expand=self.expand,
+            show_data=self.show_data,
+            show_grad=self.show_grad,
+            order=order,
+            max_nodes=self.max_nodes,
+            max_edges_per_node=self.max_edges_per_node,
+        )
+        if self.clusters is not None:
+            group_of = _cluster_function(self.clusters)
+            for box in scene.boxes:
+                if box.kind in ("value", "op") and box.group is None:
+                    name = group_of(scene.order[box.nodes[0]])
+                    box.group = None if name is None else str(name)
+        return scene
+
 
 class GraphPicture(graphviz.Digraph):
-    """A ``graphviz.Digraph`` that displays itself in Jupyter without the layout program's warnings."""
+    """A ``graphviz.Digraph`` that renders to SVG by default and displays itself in Jupyter quietly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "svg")
+        super().__init__(*args, **kwargs)
 
     def _repr_image_svg_xml(self) -> str:
         # Through run_layout: found program, a time limit, and no warnings printed in the notebook.
         return run_layout(self.source, "svg").decode("utf-8")
 
 
-def static_edge_notes(order: Sequence[Node], grads: Sequence[Any]) -> dict[tuple[int, int], EdgeNote]:
-    """Local derivatives stored on the nodes (``_local_grads``) and, from the grads, the contributions."""
+def static_notes(scene: Scene, grads: Sequence[Any]) -> dict[str, list[str]]:
+    """What ``show_local_grads`` writes on each arrow: ∂out/∂in in notation and, from the grads, ``grad +=``."""
     notes = {}
-    for i, node in enumerate(order):
-        locals_ = getattr(node, "_local_grads", None)
-        if locals_ is None and node._children:
-            # Tensors keep backward rules, not numbers: describe each rule in words.
-            from autograd.tensor import describe_rules
-
-            locals_ = describe_rules(node)
-        for position, local in enumerate(locals_ or ()):
-            contribution = None
-            if local is not None and not isinstance(local, str) and grads[i] is not None:
-                contribution = local * grads[i]
-            notes[(i, position)] = EdgeNote(local, contribution)
+    for arrow in scene.arrows:
+        lines = []
+        for parent, position in arrow.edges:
+            derivative = derivative_text(scene, parent, position)
+            if derivative is None:
+                continue
+            lines.append(derivative)
+            local = local_derivatives(scene.order[parent])[position]
+            upstream = grads[parent]
+            if not isinstance(local, str) and upstream is not None:
+                lines.append(contribution_text(scene, parent, position, upstream, local * upstream))
+        if lines:
+            notes[arrow.key] = lines
     return notes
 
 
-def build_digraph(
-    root: Node, options: DrawOptions, frame: Frame | None = None, order: Sequence | None = None
-) -> GraphPicture:
-    """The Digraph of ``root``'s graph as ``frame`` shows it (the current grads when no frame)."""
-    if order is None:
-        order = topological_order(root)
-    check_graph_size(order, options.max_nodes, options.max_edges_per_node)
+def scene_digraph(scene: Scene, options: DrawOptions, frame: Frame | None = None) -> GraphPicture:
+    """The Digraph of ``scene`` as ``frame`` shows it (the current grads when no frame)."""
     frame = frame or Frame()
-    index = {id(node): i for i, node in enumerate(order)}
+    order = scene.order
     grads = list(frame.grads) if frame.grads is not None else [node.grad for node in order]
-    edge_notes = frame.edge_notes
-    if options.show_local_grads and not edge_notes:
-        edge_notes = static_edge_notes(order, grads)
-    scale = (frame.grad_scale or GradScale.for_grads(grads)) if options.color_by_grad else None
-    group_of = _cluster_function(options.clusters)
+    notes = frame.arrow_notes
+    if options.show_local_grads and not notes:
+        notes = static_notes(scene, grads) if scene.labelled_arrows else {}
+    scale = None
+    if options.color_by_grad:
+        scale = frame.grad_scale or scale_for_scene(scene, [grads])
 
     dot = GraphPicture("computation_graph")
-    dot.attr(rankdir=options.rankdir, fontname=FONT)
-    if frame.title:
-        dot.attr(label=_html_label([frame.title]), labelloc="t", fontsize="14")
-    dot.attr("node", fontname=FONT, fontsize="11")
-    dot.attr("edge", fontname=FONT, fontsize="10", arrowsize="0.7")
+    dense = scene.level != "op"
+    # Between two layers of neurons every pair is joined: room to tell the arrows apart.
+    dot.attr(rankdir=options.rankdir, fontname=FONT, nodesep="0.12", ranksep="0.5" if dense else "0.35")
+    heading = [line for line in (frame.title, scene.note) if line]
+    if heading:
+        dot.attr(label=_html_label(heading), labelloc="t", labeljust="l", fontsize=str(FONT_SIZE + 2))
+    dot.attr("node", fontname=FONT, fontsize=str(FONT_SIZE))
+    dot.attr("edge", fontname=FONT, fontsize=str(FONT_SIZE - 1), arrowsize="0.7")
 
-    # Value and op nodes, each inside its cluster (if any); clusters numbered by first appearance.
     groups: dict[str, list[str]] = {}
     loose: list[str] = []
-    for i, node in enumerate(order):
-        statements = [_value_node_statement(i, node, grads[i], options, frame, scale)]
-        if node._children:
-            statements.append(_op_node_statement(i, node, frame))
-        group = group_of(node)
-        if group is None:
-            loose.extend(statements)
-        else:
-            groups.setdefault(str(group), []).extend(statements)
+    columns: dict[int, list[tuple[int, str]]] = {}
+    for box in scene.boxes:
+        statement = _box_statement(box, scene, grads, frame, scale, stacked=dense)
+        (groups.setdefault(box.group, []) if box.group else loose).append(statement)
+        if box.column is not None:
+            columns.setdefault(box.column[0], []).append((box.column[1], box.key))
     dot.body.extend(loose)
     for number, (name, statements) in enumerate(groups.items()):
         dot.body.append(f"\tsubgraph cluster_{number} {{\n")
-        dot.body.append(f'\t\tlabel={_html_label([name])} style="rounded" color="#999999" fontsize="10"\n')
+        dot.body.append(f'\t\tlabel={_html_label([name])} style="rounded" color="#999999" fontsize="{FONT_SIZE}"\n')
         dot.body.extend("\t" + s for s in statements)
         dot.body.append("\t}\n")
+    dot.body.extend(_column_order(columns))
 
-    # Edges: each input into its op (once per use), then the op into its result.
-    for i, node in enumerate(order):
-        if not node._children:
-            continue
-        for position, child in enumerate(node._children):
-            dot.body.append(_edge_statement(index[id(child)], i, position, edge_notes, frame))
-        dot.edge(f"op{i}", f"v{i}", id=f"op{i}_v{i}")
+    for arrow in scene.arrows:
+        attributes = [f'id="{arrow.key}"']
+        lines = notes.get(arrow.key)
+        if lines:
+            attributes.append(f"label={_html_label(lines)}")
+        if arrow.key in frame.active:
+            attributes.append(
+                f'color="{ACTIVE_EDGE_COLOUR}" fontcolor="{ACTIVE_EDGE_COLOUR}" penwidth=2 class="active"'
+            )
+        elif len(scene.arrows) > 80:
+            attributes.append('color="#00000055"')
+        dot.body.append(f"\t{arrow.tail} -> {arrow.head} [{' '.join(attributes)}]\n")
 
     if scale is not None:
-        dot.node("legend", label=scale.legend_label(), shape="plaintext", id="legend")
+        dot.node("legend", label=scale.legend_label(), shape="plain", id="legend")
     return dot
 
 
-def _html_label(lines: Sequence[str]) -> str:
-    return f"<{_html_lines(lines)}>"
+def _column_order(columns: Mapping[int, list[tuple[int, str]]]) -> list[str]:
+    """Keep each layer's neurons in the model's order (neuron 1 on top) with invisible edges in one rank."""
+    statements = []
+    for column in columns.values():
+        keys = [key for _, key in sorted(column)]
+        if len(keys) > 1:
+            statements.append("\t{rank=same; " + " -> ".join(keys) + " [style=invis]}\n")
+    return statements
 
 
-def _value_node_statement(
-    i: int, node: Node, grad: Any, options: DrawOptions, frame: Frame, scale: GradScale | None
-) -> str:
-    cells = []
-    label = getattr(node, "label", "") or ""
-    if label:
-        cells.append(f"<B>{_html_lines([label])}</B>")
-    if options.show_data:
-        cells.append(_html_lines(_data_lines(node)))
-    grad_cell = None
-    if options.show_grad:
-        grad_cell = len(cells)
-        cells.append(_html_lines(_grad_lines(node, grad)))
-    mark = frame.marks.get(i)
-    if mark is not None:
-        cells.append(_html_lines([mark.text]))
-    if not cells:
-        cells.append("&nbsp;")
-    fill = PLAIN_FILL
+def box_fill(box: Box, grads: Sequence[Any], scale: GradScale | None, marks: Mapping[int, NodeMark]) -> str:
+    """The fill of a box: its mark's, its grad's colour, or plain."""
+    for i in box.nodes:
+        if box.kind == "value" and i in marks:
+            return marks[i].fill
+    if box.kind == "op":
+        return OP_FILL
     if scale is not None:
-        fill = scale.colour(grad)
-    if mark is not None:
-        fill = mark.fill
-    highlighted = i in frame.highlight
-    if highlighted:
-        border = f'BORDER="3" COLOR="{HIGHLIGHT_COLOUR}"'
-    else:
-        border = f'BORDER="3" COLOR="{INVISIBLE}"' if frame.stable_layout else 'BORDER="0"'
-    # Cells keep black borders whatever colour the table's (highlight) border has.
-    cell_attributes = ['BALIGN="LEFT" COLOR="black"'] * len(cells)
-    if grad_cell is not None and i in frame.grad_cell_sizes:
-        width, height = frame.grad_cell_sizes[i]
-        cell_attributes[grad_cell] += f' FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{height:.0f}"'
-    # The fill goes on the cells, not the table, so an invisible highlight border stays white.
-    row = "".join(f'<TD {attributes} BGCOLOR="{fill}">{cell}</TD>' for attributes, cell in zip(cell_attributes, cells))
-    label_html = f'<<TABLE {border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"><TR>{row}</TR></TABLE>>'
+        return scale.colour_of_size(box_measure(box, grads))
+    return PLAIN_FILL if box.kind == "value" else GROUP_FILL
+
+
+def box_lines(box: Box, scene: Scene, grads: Sequence[Any], marks: Mapping[int, NodeMark]) -> list[list[str]]:
+    """The cells of a box, each a list of lines: title, data rows, grad rows, marks."""
+    cells = [[row] for row in box.rows]
+    grad_rows = box.grad_rows(grads, scene.order)
+    if grad_rows:
+        cells.append(grad_rows)
+    for i in box.nodes:
+        if box.kind == "value" and i in marks:
+            cells.append([marks[i].text])
+    return cells
+
+
+def _box_statement(
+    box: Box, scene: Scene, grads: Sequence[Any], frame: Frame, scale: GradScale | None, stacked: bool = False
+) -> str:
+    highlighted = box.key in frame.highlight
     css = ' class="highlight"' if highlighted else ""
-    return f'\tv{i} [label={label_html} shape=plaintext id="v{i}"{css}]\n'
+    if box.kind == "op":
+        style = f' color="{HIGHLIGHT_COLOUR}" penwidth=2.5' if highlighted else ""
+        return (
+            f'\t{box.key} [label={_html_label([box.title])} shape=ellipse style=filled fillcolor="{OP_FILL}" '
+            f'margin="0.04,0.02" id="{box.key}"{css}{style}]\n'
+        )
+    fill = box_fill(box, grads, scale, frame.marks)
+    cells = box_lines(box, scene, grads, frame.marks)
+    attributes = f'BALIGN="LEFT" COLOR="black" BGCOLOR="{fill}"'
+    border = f'BORDER="3" COLOR="{HIGHLIGHT_COLOUR}"' if highlighted else 'BORDER="0"'
+    if box.kind == "value" and not stacked:  # label | data | grad side by side, as in micrograd
+        row = [f"<B>{_html_lines([box.title])}</B>"] if box.title else []
+        row += [_html_lines(cell) for cell in cells]
+        row = row or ["&nbsp;"]
+        body = "<TR>" + "".join(f"<TD {attributes}>{cell}</TD>" for cell in row) + "</TR>"
+    else:  # a neuron, a layer (or a value beside them): its title, then its lines, in one column
+        body = f"<TR><TD {attributes}><B>{_html_lines([box.title])}</B></TD></TR>" if box.title else ""
+        lines = [line for cell in cells for line in cell]
+        body += f'<TR><TD {attributes} ALIGN="LEFT">{_html_lines(lines)}<BR ALIGN="LEFT"/></TD></TR>'
 
-
-def _op_node_statement(i: int, node: Node, frame: Frame) -> str:
-    op = node._op or "?"
-    highlighted = i in frame.highlight
-    style = f' color="{HIGHLIGHT_COLOUR}" penwidth=2.5' if highlighted else ""
-    return f'\top{i} [label=<{_html_lines([op])}> shape=ellipse style=filled fillcolor="#eeeeee" id="op{i}"{style}]\n'
-
-
-def _edge_statement(child_i: int, parent_i: int, position: int, notes: Mapping, frame: Frame) -> str:
-    attributes = [f'id="e{parent_i}_{position}"']
-    note = notes.get((parent_i, position))
-    if note is not None:
-        lines = []
-        if isinstance(note.local, str):
-            lines.append(note.local)  # a tensor rule, already in words
-        elif note.local is not None:
-            lines.append(f"∂out/∂in {_note_text(note.local)}")
-        text = _html_lines(lines)
-        if note.contribution is not None:
-            contribution = _html_lines([f"grad += {_note_text(note.contribution)}"])
-            if (parent_i, position) in frame.pending_contributions:
-                # Not computed yet: drawn invisibly so that the layout stays where it will be.
-                contribution = f'<FONT COLOR="{INVISIBLE}">{contribution}</FONT>'
-            text = f"{text}<BR/>{contribution}" if text else contribution
-        if text:
-            attributes.append(f"label=<{text}>")
-    if (parent_i, position) in frame.active_edges:
-        attributes.append(f'color="{ACTIVE_EDGE_COLOUR}" fontcolor="{ACTIVE_EDGE_COLOUR}" penwidth=2 class="active"')
-    return f"\tv{child_i} -> op{parent_i} [{' '.join(attributes)}]\n"
+    label = f'<<TABLE {border} CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">{body}</TABLE>>'
+    return f'\t{box.key} [label={label} shape=plain id="{box.key}"{css}]\n'
 
 
 # ---------------------------------------------------------------------- public API
 def draw_graph(
     root: Node,
     *,
+    level: str = "auto",
+    model: Any = None,
+    expand: Any = (),
     rankdir: str = "LR",
     show_data: bool = True,
     show_grad: bool = True,
@@ -454,28 +407,38 @@ def draw_graph(
     highlight: Node | Sequence[Node] | None = None,
     clusters: ClusterSpec | None = None,
     title: str | None = None,
+    language: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     max_edges_per_node: int = DEFAULT_MAX_EDGES_PER_NODE,
 ) -> graphviz.Digraph:
     """Draw the computation graph that produced ``root`` (a ``Value`` or a ``Tensor``).
 
     Args:
+        level: "op" (every value and op), "neuron" (one box per neuron, weights as inputs or
+            summarised), "layer" (one box per layer or module), or "auto" (default): the finest
+            level that stays readable. A picture drawn at another level than asked says so.
+        model: the network (``nn.MLP``, ``nn.Sequential``) whose neurons and layers to find;
+            without it, neurons are found from the graph (fused ``w·x+b`` nodes).
+        expand: neurons or layers (titles such as ``"layer 2, neuron 3"``, ``"layer 2"``, or the
+            ``Neuron``/``Layer`` objects) drawn op by op inside the collapsed picture.
         rankdir: "LR" (inputs on the left, as in micrograd) or "TB", "RL", "BT".
         show_data, show_grad: write each value's data / grad in its box.
-        show_local_grads: label each edge into an op with ∂out/∂in and, once grads are
-            filled in, the contribution ``grad +=`` that backprop sends along it.
-        color_by_grad: fill each value by |grad| on a log scale (a legend is drawn), so
-            vanishing or exploding gradients stand out.
+        show_local_grads: label each arrow with the local derivative (``∂n/∂w1 = 1.5``) and,
+            once grads are filled in, what backprop adds along it (``w1.grad += 1.5 × 0.71 = 1.07``).
+        color_by_grad: fill each box by the size of the grad it prints (|grad|, or a norm), one
+            colour per range of powers of ten, all shown in the legend.
         highlight: a node (or several) to outline in red.
         clusters: a mapping from node to group name, or a function ``node -> name or None``;
-            nodes of a group are boxed together (see ``neuron_clusters``).
+            op-level nodes of a group are boxed together (see ``neuron_clusters``).
         title: a caption above the picture.
-        max_nodes, max_edges_per_node: raise ``GraphTooLargeError`` rather than start a
-            layout that would take minutes.
+        language: "en" or "es" for this picture (default: ``viz.set_language``'s).
+        max_nodes, max_edges_per_node: above these a level's layout would take minutes; the
+            next level up is drawn, and ``GraphTooLargeError`` is raised only when none is left.
 
     Returns a ``graphviz.Digraph``: it displays itself in Jupyter, ``.source`` is the DOT text,
-    and ``render(...)`` writes files.
+    and ``render(...)`` writes an SVG file.
     """
+    _check_node(root)
     options = DrawOptions(
         rankdir=rankdir,
         show_data=show_data,
@@ -483,13 +446,24 @@ def draw_graph(
         show_local_grads=show_local_grads,
         color_by_grad=color_by_grad,
         clusters=clusters,
+        level=level,
+        model=model,
+        expand=expand,
         max_nodes=max_nodes,
         max_edges_per_node=max_edges_per_node,
     )
-    _check_node(root)
-    order = topological_order(root)
-    frame = Frame(highlight=_indices_of(order, highlight), title=title)
-    return build_digraph(root, options, frame, order)
+    with _language(language):
+        order = topological_order(root)
+        scene = options.scene(root, order)
+        wanted = _indices_of(order, highlight)
+        frame = Frame(highlight={scene.box_of[i] for i in wanted}, title=title)
+        return scene_digraph(scene, options, frame)
+
+
+def _language(name: str | None):
+    from contextlib import nullcontext
+
+    return language(name) if name is not None else nullcontext()
 
 
 def to_dot(root: Node, **draw_options: Any) -> str:
@@ -531,10 +505,10 @@ def to_svg(graph: Node | graphviz.Digraph, timeout: float | None = 60.0, **draw_
 
 
 def _check_node(root: Any) -> None:
-    missing = [name for name in ("_children", "_op", "data", "grad") if not hasattr(root, name)]
+    missing = [name for name in ("children", "op", "local_rules", "data", "grad") if not hasattr(root, name)]
     if missing:
         raise TypeError(
-            f"draw_graph needs a Value or Tensor (a node with _children, _op, data and grad); "
+            "draw_graph needs a Value or Tensor (an autograd.Node: children, op, local_rules, data and grad); "
             f"got {type(root).__name__}, which has no {', '.join(missing)}"
         )
 
@@ -542,7 +516,7 @@ def _check_node(root: Any) -> None:
 def _indices_of(order: Sequence[Node], nodes: Node | Sequence[Node] | None) -> set[int]:
     if nodes is None:
         return set()
-    if hasattr(nodes, "_children"):
+    if hasattr(nodes, "children"):
         nodes = [nodes]
     wanted = {id(node) for node in nodes}
     return {i for i, node in enumerate(order) if id(node) in wanted}

@@ -24,6 +24,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "training": "training",
         "validation": "validation",
         "test": "test",
+        "norm": "norm",
+        "legend_title": "|grad| (log scale)",
+        "neuron_title": "layer {layer} · neuron {neuron}",
+        "layer_title": "layer {layer}: linear {size}",
+        "layer_name": "layer {layer}",
+        "layer_summary": "layer {layer}: {count} neurons, {activation}",
+        "parameters_summary": "w, b ({count}): grad norm {norm}",
+        "level_op": "op",
+        "level_neuron": "neuron",
+        "level_layer": "layer",
+        "note_level_up": "drawn at {level} level: every op would be {boxes} boxes (level='op' draws them)",
+        "note_level_changed": "drawn at {level} level: the {asked} level is too large to lay out",
+        "stepper_title": "Backpropagation, step by step",
+        "previous": "previous",
+        "next": "next",
+        "play": "play",
+        "pause": "pause",
+        "speed": "speed",
+        "frame_counter": "frame {k} / {last}",
+        "zoom_in": "zoom in",
+        "zoom_out": "zoom out",
+        "fit": "fit",
+        "step_start": "start: the grad of {root} with respect to itself is 1",
+        "step_where": "step {k} of {n}: {node}",
+        "step_no_grad": "{where} needs no grad (nothing that requires grad depends on it)",
+        "step_leaf": "{where} is a leaf: its grad {grad} is final",
+        "step_node": "{where}.grad = {grad}",
+        "step_chain": "so {edges}",
+        "step_then": "; then ",
+        "step_more": "and {count} more",
+        "step_group": "{box}: {steps}",
+        "check_agrees": "agrees",
+        "check_mismatch": "MISMATCH (error {error})",
+        "finite_difference": "finite difference",
+        "check_title": "gradient check: {agree} of {count} inputs agree with finite differences",
+        "check_failures": ", {failures} disagree (red)",
         # ---- plots (viz/plots.py)
         "plot_class": "class",
         "plot_decision_boundary": "decision boundary (training accuracy {accuracy:.0%})",
@@ -119,6 +155,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "playground_refused_json": "This is not a playground state: {reason}.",
         "playground_refused_unknown": "A playground state has no setting named {names}.",
         "playground_refused_model": "This network cannot be shown here: {reason}.",
+        # ---- the playground's exercises
+        "check_choose_data": "Choose the {data} data set first.",
+        "check_remove_hidden": "Remove every hidden layer (the − button beside “Hidden layers”): "
+        "one neuron is the task.",
+        "check_need_hidden": "Add a hidden layer (the + button beside “Hidden layers”).",
+        "check_need_cross": "Add the feature x₁·x₂: on it a single neuron can draw the XOR boundary.",
+        "check_only_x1_x2": "This time keep only x₁ and x₂ as features, and let a hidden layer find the cross itself.",
+        "check_train_more": "Not yet: {accuracy} of the test points are right after {epochs} epochs; the aim is "
+        "{goal}. Press play (or raise the learning rate).",
+        "check_solved_accuracy": "Solved: {accuracy} of the test points are on the right side after {epochs} epochs.",
+        "check_overfit_setup": "To see overfitting use few, noisy points: a training ratio of at most {most} % and "
+        "noise of at least {least} (now {ratio} % and {noise}).",
+        "check_overfit_train_more": "Not yet: after {epochs} epochs the training loss is {train} and the test loss "
+        "{test} (lowest {best}). Keep training, with a bigger network: the test loss should rise clearly above "
+        "the training loss.",
+        "check_overfit_solved": "Overfitting: the training loss is {train} but the test loss is {test}, up from its "
+        "lowest, {best}. Now add L2 regularisation.",
+        "check_l2_setup": "Keep the few noisy points and choose L2 regularisation with a rate of 0.003 or more.",
+        "check_l2_train_more": "Train at least 100 epochs with L2 (now {epochs}).",
+        "check_l2_solved": "L2 helps: after {epochs} epochs the test loss is {test}, against {plain} for the same "
+        "network without it.",
+        "check_l2_not_enough": "Not yet: the test loss is {test}, and {plain} without L2. Try a larger "
+        "regularisation rate.",
+        "check_l2_too_strong": "Too strong: with L2 only {accuracy} of the test points are right, against {plain} "
+        "without it; the network has stopped learning (underfitting). Try a smaller rate.",
+        "check_percent": "{value}%",
     },
     "es": {
         "data": "valor",
@@ -131,6 +193,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "training": "entrenamiento",
         "validation": "validación",
         "test": "prueba",
+        "norm": "norma",
+        "legend_title": "|grad| (escala logarítmica)",
+        "neuron_title": "capa {layer} · neurona {neuron}",
+        "layer_title": "capa {layer}: lineal {size}",
+        "layer_name": "capa {layer}",
+        "layer_summary": "capa {layer}: {count} neuronas, {activation}",
+        "parameters_summary": "w, b ({count}): norma del grad {norm}",
+        "level_op": "operación",
+        "level_neuron": "neurona",
+        "level_layer": "capa",
+        "note_level_up": "dibujado por {level}: cada operación serían {boxes} cajas (level='op' las dibuja)",
+        "note_level_changed": "dibujado por {level}: el nivel de {asked} es demasiado grande para dibujarlo",
+        "stepper_title": "Retropropagación, paso a paso",
+        "previous": "anterior",
+        "next": "siguiente",
+        "play": "reproducir",
+        "pause": "pausa",
+        "speed": "velocidad",
+        "frame_counter": "fotograma {k} / {last}",
+        "zoom_in": "acercar",
+        "zoom_out": "alejar",
+        "fit": "ajustar",
+        "step_start": "inicio: el grad de {root} respecto de sí mismo es 1",
+        "step_where": "paso {k} de {n}: {node}",
+        "step_no_grad": "{where} no necesita grad (nada que requiera grad depende de él)",
+        "step_leaf": "{where} es una hoja: su grad {grad} es definitivo",
+        "step_node": "{where}.grad = {grad}",
+        "step_chain": "así que {edges}",
+        "step_then": "; luego ",
+        "step_more": "y {count} más",
+        "step_group": "{box}: {steps}",
+        "check_agrees": "coincide",
+        "check_mismatch": "NO COINCIDE (error {error})",
+        "finite_difference": "diferencia finita",
+        "check_title": "comprobación del gradiente: {agree} de {count} entradas coinciden con las diferencias finitas",
+        "check_failures": ", {failures} no coinciden (en rojo)",
         # ---- plots (viz/plots.py)
         "plot_class": "clase",
         "plot_decision_boundary": "frontera de decisión (exactitud en entrenamiento {accuracy:.0%})",
@@ -227,6 +325,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "playground_refused_json": "Esto no es un estado del laboratorio: {reason}.",
         "playground_refused_unknown": "Un estado del laboratorio no tiene ningún ajuste llamado {names}.",
         "playground_refused_model": "Esta red no se puede mostrar aquí: {reason}.",
+        # ---- the playground's exercises
+        "check_choose_data": "Elige primero el conjunto de datos {data}.",
+        "check_remove_hidden": "Quita todas las capas ocultas (el botón − junto a «Capas ocultas»): la tarea es "
+        "hacerlo con una sola neurona.",
+        "check_need_hidden": "Añade una capa oculta (el botón + junto a «Capas ocultas»).",
+        "check_need_cross": "Añade la característica x₁·x₂: con ella una sola neurona puede trazar la frontera del "
+        "XOR.",
+        "check_only_x1_x2": "Esta vez deja solo x₁ y x₂ como características y que una capa oculta encuentre el "
+        "producto por sí misma.",
+        "check_train_more": "Todavía no: tras {epochs} épocas acierta el {accuracy} de los puntos de prueba; el "
+        "objetivo es el {goal}. Pulsa Entrenar (o sube la tasa de aprendizaje).",
+        "check_solved_accuracy": "Resuelto: tras {epochs} épocas el {accuracy} de los puntos de prueba queda del "
+        "lado correcto.",
+        "check_overfit_setup": "Para ver el sobreajuste usa pocos puntos y con ruido: una proporción de "
+        "entrenamiento de como mucho el {most} % y un ruido de al menos {least} (ahora {ratio} % y {noise}).",
+        "check_overfit_train_more": "Todavía no: tras {epochs} épocas la pérdida de entrenamiento es {train} y la de "
+        "prueba {test} (la mínima, {best}). Sigue entrenando, con una red más grande: la pérdida de prueba debe "
+        "subir claramente por encima de la de entrenamiento.",
+        "check_overfit_solved": "Sobreajuste: la pérdida de entrenamiento es {train}, pero la de prueba es {test} y "
+        "ha subido desde su mínimo, {best}. Ahora añade regularización L2.",
+        "check_l2_setup": "Mantén los pocos puntos con ruido y elige regularización L2 con una tasa de 0,003 o más.",
+        "check_l2_train_more": "Entrena al menos 100 épocas con L2 (ahora {epochs}).",
+        "check_l2_solved": "La L2 ayuda: tras {epochs} épocas la pérdida de prueba es {test}, frente a {plain} de la "
+        "misma red sin ella.",
+        "check_l2_not_enough": "Todavía no: la pérdida de prueba es {test}, y {plain} sin L2. Prueba con una tasa de "
+        "regularización mayor.",
+        "check_l2_too_strong": "Demasiado fuerte: con L2 solo acierta el {accuracy} de los puntos de prueba, frente "
+        "al {plain} sin ella; la red ha dejado de aprender (subajuste). Prueba con una tasa menor.",
+        "check_percent": "{value} %",
     },
 }
 

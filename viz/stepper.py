@@ -1,23 +1,24 @@
-"""Step through backpropagation one node at a time, as pictures.
+"""Step through backpropagation one node (or one neuron, or one layer) at a time.
 
-``BackpropStepper(root)`` runs ``root.backward_steps()`` and keeps one *frame* per step: the
-node being processed is outlined in red, the grads filled in so far are written in the boxes,
-and the edges into its op show the local derivative ∂out/∂in and the contribution
-``grad += upstream × local`` just sent to each input. Frame 0 is the start, ``root.grad = 1``.
+``BackpropStepper(loss)`` runs ``loss.backward_steps()`` and keeps one *frame* per step: the box
+being processed is outlined in red, the grads filled in so far are written in the boxes, the
+arrows into it show the local derivative (``∂n/∂w1 = 1.5``) and what was just added to each input
+(``w1.grad += 1.5 × 0.71 = 1.07``), and the caption states that chain-rule step with its numbers.
+Frame 0 is the start, ``loss.grad = 1``.
 
-- In Jupyter, displaying the stepper shows a slider with previous/next buttons (ipywidgets).
-- ``to_html(path)`` writes one self-contained HTML file: every frame as inline SVG, a slider and
-  buttons in a few lines of plain JavaScript, no network and no server needed.
+``level="neuron"`` or ``"layer"`` (as in ``viz.draw_graph``) makes a frame of everything one
+neuron or one layer does; ``"auto"`` (the default) picks the finest readable level.
 
-The layout is computed so that it does not move between frames: what is not known yet is
-drawn invisibly, so only the numbers change.
+- In Jupyter, displaying the stepper shows the viewer: previous/next, play/pause with a speed,
+  a slider, zoom and pan; arrow keys move one frame. Frames change in the browser (no kernel).
+- ``to_html(path)`` writes the same viewer as one self-contained HTML file.
+- ``svg(k)``/``digraph(k)`` draw one frame as a static Graphviz picture.
 """
 
 from __future__ import annotations
 
-import html
-import json
-import re
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +26,29 @@ import numpy as np
 
 from autograd.graph import topological_order
 
-from .dot_binary import run_layout
 from .graph import (
     ClusterSpec,
     DrawOptions,
-    EdgeNote,
     Frame,
     GradScale,
     GraphPicture,
-    _grad_lines,
-    _note_text,
-    build_digraph,
-    format_number,
+    _language,
+    box_fill,
+    scale_for_scene,
+    scene_digraph,
 )
+from .messages import get_language, message
+from .scene import DEFAULT_MAX_NODES, Scene, contribution_text, derivative_text, format_number, short_number, value_text
+from .viewer import FrameView, iframe, viewer_data, viewer_page
 
-# Every frame is a separate layout and a separate picture in the HTML file: keep graphs small.
-DEFAULT_STEPPER_MAX_NODES = 400
-# Rough width of one character at the labels' 11 pt Helvetica, for cells that must keep their size.
-CHARACTER_WIDTH = 5.9
-LINE_HEIGHT = 14.0
+# Edges written out in one caption before "and N more".
+CAPTION_EDGES = 3
+# The whole of to_html (layout included) must end within this many seconds unless told otherwise.
+DEFAULT_TIME_LIMIT = 60.0
+
+
+class StepperTimeoutError(RuntimeError):
+    """Building the stepper's page took longer than its time limit."""
 
 
 def _copy_grad(grad: Any) -> Any:
@@ -55,21 +60,29 @@ def _cleared_grad(node: Any) -> Any:
     return None if isinstance(node.data, np.ndarray) else 0.0
 
 
-def _name(node: Any) -> str:
-    if node.label:
-        return repr(node.label)
-    return f"the result of {node._op!r}" if node._op else "a leaf"
+class StepFrame:
+    """One frame: the backprop steps it shows (none for the start) and the grads after them."""
+
+    def __init__(self, steps: list, grads: list, box: str | None) -> None:
+        self.steps = steps
+        self.grads = grads
+        self.box = box
 
 
 class BackpropStepper:
-    """Backprop from ``root`` as a sequence of frames, one per node processed.
+    """Backprop from ``root`` as a sequence of frames, one per node (or neuron, or layer) processed.
 
     Args:
         root: the Value or Tensor to backpropagate from (usually the loss).
+        level: "op", "neuron", "layer" or "auto", as in ``viz.draw_graph``; a picture drawn at
+            another level than asked says so in its note.
+        model: the network, to find its neurons and layers by their parameters (optional).
+        expand: neurons or layers drawn op by op inside a collapsed picture.
         zero_grad: clear every grad in the graph first, so the frames show one backward pass
             (otherwise leaves keep what earlier ``backward`` calls accumulated into them).
         rankdir, color_by_grad, clusters: drawing options, as in ``viz.draw_graph``.
-        max_nodes: refuse graphs with more drawn nodes than this (each frame is a layout).
+        language: "en" or "es" for every text of the stepper (default: ``viz.set_language``'s).
+        max_nodes: the most boxes a level may have before the next level up is drawn.
 
     After construction the grads in the graph are exactly those ``root.backward()`` gives.
     """
@@ -78,179 +91,274 @@ class BackpropStepper:
         self,
         root: Any,
         *,
+        level: str = "auto",
+        model: Any = None,
+        expand: Any = (),
         zero_grad: bool = True,
         rankdir: str = "LR",
         color_by_grad: bool = False,
         clusters: ClusterSpec | None = None,
-        max_nodes: int = DEFAULT_STEPPER_MAX_NODES,
+        language: str | None = None,
+        max_nodes: int = DEFAULT_MAX_NODES,
     ) -> None:
         if not hasattr(root, "backward_steps"):
             raise TypeError(f"BackpropStepper needs a Value or Tensor with backward_steps(), got {type(root).__name__}")
         self.root = root
-        self.options = DrawOptions(rankdir=rankdir, color_by_grad=color_by_grad, clusters=clusters, max_nodes=max_nodes)
+        self.language = language or get_language()
+        self.options = DrawOptions(
+            rankdir=rankdir,
+            color_by_grad=color_by_grad,
+            clusters=clusters,
+            level=level,
+            model=model,
+            expand=expand,
+            max_nodes=max_nodes,
+        )
         self.order = topological_order(root)
-        # Check the size before running anything, so a huge graph fails fast.
-        build_digraph(root, self.options, Frame(), self.order)
+        with _language(self.language):
+            # The scene first, so a graph too large at every level fails before anything runs.
+            self.scene: Scene = self.options.scene(root, self.order)
         if zero_grad:
             for node in self.order:
                 node.grad = _cleared_grad(node)
         self._index = {id(node): i for i, node in enumerate(self.order)}
-        self.steps = []
-        self.frames: list[Frame] = []
-        self._record()
+        self.steps: list = []
+        self._frames: list[StepFrame] = []
+        with _language(self.language):
+            self._record()
+
+    @property
+    def level(self) -> str:
+        """The level the frames are drawn at ("op", "neuron" or "layer")."""
+        return self.scene.level
 
     # ------------------------------------------------------------------ recording
     def _record(self) -> None:
         before = [_copy_grad(node.grad) for node in self.order]
-        snapshots = []
-        for step in self.root.backward_steps():
-            self.steps.append(step)
-            snapshots.append([_copy_grad(node.grad) for node in self.order])
-        # Backprop seeds the root's grad with 1 before the first step.
-        start = list(before)
         root_i = self._index[id(self.root)]
-        start[root_i] = _copy_grad(self.steps[0].upstream) if self.steps else before[root_i]
-
-        all_notes: dict[tuple[int, int], EdgeNote] = {}
-        step_edges = []
-        for step in self.steps:
+        grads = list(before)
+        start_done = False
+        for step in self.root.backward_steps():
+            if not start_done:
+                # Backprop seeds the root's grad (with 1) before the first step.
+                start = list(before)
+                start[root_i] = _copy_grad(step.upstream)
+                self._frames.append(StepFrame([], start, None))
+                start_done = True
+            self.steps.append(step)
             i = self._index[id(step.node)]
-            edges = [(i, position) for position in range(len(step.children))]
-            for position, edge in enumerate(edges):
-                all_notes[edge] = EdgeNote(step.local_grads[position], step.contributions[position])
-            step_edges.append(edges)
-
-        sizes = self._grad_cell_sizes([start, *snapshots])
-        # One colour scale for every frame, so a colour means the same |grad| throughout.
-        scale = (
-            GradScale.for_grads(g for snapshot in snapshots for g in snapshot) if self.options.color_by_grad else None
-        )
-        pending = set(all_notes)
-        self.frames.append(
-            Frame(
-                grads=start,
-                highlight={root_i},
-                edge_notes=all_notes,
-                pending_contributions=set(pending),
-                grad_cell_sizes=sizes,
-                stable_layout=True,
-                grad_scale=scale,
-                title=f"start: the grad of the output with respect to itself is 1 (node {_name(self.root)})",
-            )
-        )
-        for step, grads, edges in zip(self.steps, snapshots, step_edges):
-            pending -= set(edges)
-            self.frames.append(
-                Frame(
-                    grads=grads,
-                    highlight={self._index[id(step.node)]},
-                    edge_notes=all_notes,
-                    active_edges=set(edges),
-                    pending_contributions=set(pending),
-                    grad_cell_sizes=sizes,
-                    stable_layout=True,
-                    title=self._caption(step),
-                )
-            )
-
-    def _caption(self, step: Any) -> str:
-        where = f"step {step.index + 1} of {len(self.steps)}: {_name(step.node)}"
-        if step.upstream is None:
-            return f"{where} needs no grad (nothing that requires grad depends on it)"
-        upstream = _note_text(step.upstream) if not isinstance(step.upstream, np.ndarray) else "its grad"
-        if not step.children:
-            return f"{where} is a leaf: its grad {upstream} is final"
-        return f"{where} has grad {upstream}, so each input (red edges) gets grad += local derivative × {upstream}"
-
-    def _grad_cell_sizes(self, snapshots: list[list[Any]]) -> dict[int, tuple[float, float]]:
-        """A size per grad cell that fits its text in every frame, so boxes do not change size."""
-        sizes = {}
-        for i, node in enumerate(self.order):
-            texts = [_grad_lines(node, snapshot[i]) for snapshot in snapshots]
-            widest = max(len(line) for lines in texts for line in lines)
-            tallest = max(len(lines) for lines in texts)
-            sizes[i] = (widest * CHARACTER_WIDTH + 8, tallest * LINE_HEIGHT + 6)
-        return sizes
+            for child in step.children:
+                c = self._index[id(child)]
+                grads[c] = _copy_grad(child.grad)
+            grads[i] = _copy_grad(step.node.grad)
+            box = self.scene.box_of[i]
+            folded = self.scene.level != "op" and not step.children and self._frames[-1].steps
+            if (folded or box == self._frames[-1].box) and self.scene.level != "op":
+                self._frames[-1].steps.append(step)
+                self._frames[-1].grads = list(grads)
+            else:
+                self._frames.append(StepFrame([step], list(grads), box))
+        if not start_done:
+            self._frames.append(StepFrame([], before, None))
+        self.scale: GradScale | None = None
+        if self.options.color_by_grad:
+            self.scale = scale_for_scene(self.scene, [f.grads for f in self._frames])
 
     # ------------------------------------------------------------------ frames
     def __len__(self) -> int:
-        return len(self.frames)
+        return len(self._frames)
+
+    def _frame(self, k: int) -> StepFrame:
+        if not isinstance(k, (int, np.integer)):
+            raise TypeError(f"frame number must be an int, got {type(k).__name__}")
+        if not -len(self._frames) <= k < len(self._frames):
+            raise IndexError(f"frame {k} out of range: this stepper has frames 0 to {len(self._frames) - 1}")
+        return self._frames[k]
 
     def frame_grads(self, k: int) -> list[Any]:
         """The grad of every node (in traversal order) as frame ``k`` shows it."""
         return list(self._frame(k).grads)
 
-    def caption(self, k: int) -> str:
-        """What happens in frame ``k``, in words."""
-        return self._frame(k).title or ""
+    def frame_steps(self, k: int) -> list:
+        """The backprop steps (``BackwardStep`` records) that frame ``k`` shows; none for frame 0."""
+        return list(self._frame(k).steps)
 
-    def _frame(self, k: int) -> Frame:
-        if not isinstance(k, (int, np.integer)):
-            raise TypeError(f"frame number must be an int, got {type(k).__name__}")
-        if not -len(self.frames) <= k < len(self.frames):
-            raise IndexError(f"frame {k} out of range: this stepper has frames 0 to {len(self.frames) - 1}")
-        return self.frames[k]
+    def highlighted(self, k: int) -> list[str]:
+        """The keys of the boxes outlined in frame ``k`` (the box of the node processed)."""
+        frame = self._frame(k)
+        if not frame.steps:
+            return [self.scene.box_of[self._index[id(self.root)]]]
+        return [frame.box] if frame.box else []
+
+    def active_arrows(self, k: int) -> list[str]:
+        """The keys of the arrows along which frame ``k`` sends gradient."""
+        edges = {(self._index[id(step.node)], p) for step in self._frame(k).steps for p in range(len(step.children))}
+        return [arrow.key for arrow in self.scene.arrows if any(edge in edges for edge in arrow.edges)]
+
+    def caption(self, k: int) -> str:
+        """What happens in frame ``k``, in words, with the chain-rule step in numbers."""
+        with _language(self.language):
+            return self._caption(k % len(self._frames))
+
+    def _caption(self, k: int) -> str:
+        frame = self._frames[k]
+        names = self.scene.names
+        if not frame.steps:
+            return message("step_start", root=names[self._index[id(self.root)]])
+        parts = []
+        for step in frame.steps:
+            i = self._index[id(step.node)]
+            where = names[i]
+            if step.upstream is None:
+                parts.append(message("step_no_grad", where=where))
+                continue
+            grad = _short(step.upstream)
+            if not step.children:
+                if len(frame.steps) == 1:
+                    parts.append(message("step_leaf", where=where, grad=grad))
+                continue
+            edges = [
+                contribution_text(self.scene, i, p, step.upstream, c)
+                for p, c in enumerate(step.contributions)
+                if c is not None
+            ]
+            shown = "; ".join(edges[:CAPTION_EDGES])
+            if len(edges) > CAPTION_EDGES:
+                shown += "; " + message("step_more", count=len(edges) - CAPTION_EDGES)
+            text = message("step_node", where=where, grad=grad)
+            parts.append(f"{text}, {message('step_chain', edges=shown)}" if edges else text)
+        body = message("step_then").join(parts)
+        steps = len(self._frames) - 1
+        if self.scene.level == "op":
+            return message("step_where", k=k, n=steps, node=body)
+        box = self.scene.box(frame.box).title or names[self._index[id(frame.steps[0].node)]]
+        return message("step_where", k=k, n=steps, node=message("step_group", box=box, steps=body))
+
+    def _notes(self, k: int) -> dict[str, list[str]]:
+        """What each arrow says in frame ``k``: its derivative, and its ``grad +=`` once it has been sent."""
+        if not self.scene.labelled_arrows and k == 0:
+            return {}
+        sent: dict[tuple[int, int], tuple[Any, Any]] = {}
+        for frame in self._frames[1 : k + 1]:
+            for step in frame.steps:
+                i = self._index[id(step.node)]
+                for p, c in enumerate(step.contributions):
+                    sent[(i, p)] = (step.upstream, c)
+        active = set(self.active_arrows(k))
+        notes = {}
+        for arrow in self.scene.arrows:
+            if not arrow.edges or (not self.scene.labelled_arrows and arrow.key not in active):
+                continue
+            lines = []
+            for parent, position in arrow.edges[:2]:
+                derivative = derivative_text(self.scene, parent, position)
+                if derivative:
+                    lines.append(derivative)
+                if (parent, position) in sent:
+                    upstream, contribution = sent[(parent, position)]
+                    text = contribution_text(self.scene, parent, position, upstream, contribution)
+                    if text:
+                        lines.append(text)
+            if lines:
+                notes[arrow.key] = lines
+        return notes
+
+    def frame_view(self, k: int) -> FrameView:
+        """Frame ``k`` as the viewer shows it."""
+        with _language(self.language):
+            frame = self._frame(k)
+            grads = frame.grads
+            rows = {box.key: box.grad_rows(grads, self.order) for box in self.scene.boxes if box.kind != "op"}
+            fills = {box.key: box_fill(box, grads, self.scale, {}) for box in self.scene.boxes}
+            return FrameView(
+                self._caption(k % len(self)),
+                rows,
+                fills,
+                self.highlighted(k),
+                self.active_arrows(k),
+                self._notes(k % len(self)),
+            )
 
     def digraph(self, k: int, title: bool = True) -> GraphPicture:
-        """Frame ``k`` as a ``graphviz.Digraph`` (displays itself in Jupyter)."""
-        frame = self._frame(k)
-        if not title:
-            frame = Frame(**{**frame.__dict__, "title": None})
-        return build_digraph(self.root, self.options, frame, self.order)
+        """Frame ``k`` as a static ``graphviz.Digraph`` (displays itself in Jupyter)."""
+        with _language(self.language):
+            frame = self._frame(k)
+            picture = Frame(
+                grads=frame.grads,
+                highlight=set(self.highlighted(k)),
+                active=set(self.active_arrows(k)),
+                arrow_notes=self._notes(k % len(self)),
+                title=self._caption(k % len(self)) if title else None,
+                grad_scale=self.scale,
+            )
+            return scene_digraph(self.scene, self.options, picture)
 
     def svg(self, k: int, title: bool = True) -> str:
-        """Frame ``k`` as SVG text."""
+        """Frame ``k`` as SVG text (a static picture)."""
+        from .dot_binary import run_layout
+
         return run_layout(self.digraph(k, title).source, "svg").decode("utf-8")
 
-    # ------------------------------------------------------------------ outputs
-    def to_html(self, path: str | Path, title: str = "Backpropagation, step by step") -> Path:
-        """Write every frame into one self-contained HTML file with a slider; returns the path.
+    # ------------------------------------------------------------------ the viewer
+    def html(self, title: str | None = None, time_limit: float | None = DEFAULT_TIME_LIMIT) -> str:
+        """The viewer as one self-contained HTML page (laid out once; frames switch in the browser).
 
-        The file needs no network and no server: open it in any browser. Arrow keys,
-        the buttons and the slider move between frames.
+        Raises ``StepperTimeoutError`` when building it takes more than ``time_limit`` seconds.
+        """
+        started = time.perf_counter()
+        with _language(self.language):
+            title = title or message("stepper_title")
+            views = []
+            for k in range(len(self)):
+                views.append(self.frame_view(k))
+                if time_limit is not None and time.perf_counter() - started > time_limit:
+                    raise StepperTimeoutError(
+                        f"building the stepper's frames took more than {time_limit} s ({k + 1} of {len(self)} done); "
+                        "draw it by neuron or layer (level=...), or pass a larger time_limit"
+                    )
+            remaining = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 1.0)
+            data = viewer_data(
+                self.scene, views, title=title, rankdir=self.options.rankdir, scale=self.scale, timeout=remaining
+            )
+            return viewer_page(data, self.language)
+
+    def to_html(
+        self, path: str | Path, title: str | None = None, time_limit: float | None = DEFAULT_TIME_LIMIT
+    ) -> Path:
+        """Write the viewer into one self-contained HTML file (no network, no server); returns the path.
+
+        Open it in any browser: the buttons, the slider, play/pause and the arrow keys move
+        between frames; the picture zooms (buttons, Ctrl + wheel) and pans (drag, wheel).
         """
         path = Path(path)
-        frames = [_inline_svg(self.svg(k, title=False), prefix=f"f{k}_") for k in range(len(self.frames))]
-        captions = [self.caption(k) for k in range(len(self.frames))]
-        path.write_text(_html_page(title, frames, captions), encoding="utf-8")
+        path.write_text(self.html(title, time_limit), encoding="utf-8")
         return path
 
+    def _repr_html_(self) -> str:
+        # An iframe with the page inside: works in JupyterLab, Notebook 7, VS Code, Colab and exported HTML.
+        return iframe(self.html(), height=self._height())
+
+    def _height(self) -> int:
+        return 640
+
     def widget(self) -> Any:
-        """An ipywidgets slider with previous/next buttons over the frames (needs ``ipywidgets``)."""
+        """The viewer as an ``ipywidgets.HTML`` (for placing it inside other widgets); needs ipywidgets."""
         try:
             import ipywidgets as widgets
         except ImportError:
             raise ImportError(
-                "the interactive stepper needs ipywidgets: pip install ipywidgets "
-                "(or use to_html(path) to get a page that works in any browser)"
+                "stepper.widget() needs ipywidgets: pip install ipywidgets (displaying the stepper itself, "
+                "or to_html(path), needs nothing more)"
             ) from None
-        svgs: dict[int, str] = {}
-
-        def picture(k: int) -> str:
-            if k not in svgs:
-                svgs[k] = _inline_svg(self.svg(k, title=False), prefix=f"f{k}_")
-            return f"<p><b>{html.escape(self.caption(k))}</b></p>{svgs[k]}"
-
-        slider = widgets.IntSlider(value=0, min=0, max=len(self.frames) - 1, description="frame")
-        previous = widgets.Button(description="◀ previous")
-        following = widgets.Button(description="next ▶")
-        view = widgets.HTML(picture(0))
-        previous.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 0)))
-        following.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, slider.max)))
-        slider.observe(lambda change: setattr(view, "value", picture(change["new"])), names="value")
-        return widgets.VBox([widgets.HBox([previous, slider, following]), view])
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a Jupyter front end
-        from IPython.display import HTML, display
-
-        try:
-            display(self.widget())
-        except ImportError:
-            display(HTML(_inline_svg(self.svg(0, title=True), prefix="f0_")))
+        return widgets.HTML(self._repr_html_(), layout=widgets.Layout(width="100%"))
 
     def __repr__(self) -> str:
         root = format_number_or_shape(self.root)
-        return f"BackpropStepper({len(self.steps)} steps, {len(self.frames)} frames, root={root})"
+        return f"BackpropStepper({len(self.steps)} steps, {len(self)} frames, level={self.level!r}, root={root})"
+
+
+def _short(value: Any) -> str:
+    return value_text(np.asarray(value)) if isinstance(value, np.ndarray) else short_number(value)
 
 
 def format_number_or_shape(node: Any) -> str:
@@ -260,73 +368,6 @@ def format_number_or_shape(node: Any) -> str:
     return format_number(node.data)
 
 
-_XML_PROLOGUE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
-_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
-
-
-def _inline_svg(svg: str, prefix: str) -> str:
-    """SVG text ready to sit inside HTML: no prologue or namespace URLs, ids made unique per frame."""
-    svg = _XML_PROLOGUE.sub("", svg)
-    svg = _NAMESPACES.sub("", svg)
-    svg = svg.replace(' id="', f' id="{prefix}')
-    return svg.strip()
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-  body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
-  .controls {{ display: flex; gap: 0.6em; align-items: center; margin-bottom: 0.5em; }}
-  .controls input[type=range] {{ flex: 1; max-width: 40em; }}
-  .caption {{ font-weight: bold; min-height: 1.5em; }}
-  .frame svg {{ max-width: 100%; height: auto; }}
-</style>
-</head>
-<body>
-<h2>{title}</h2>
-<div class="controls">
-  <button id="previous" type="button">&#9664; previous</button>
-  <input id="slider" type="range" min="0" max="{last}" value="0" aria-label="frame">
-  <button id="next" type="button">next &#9654;</button>
-  <span id="counter"></span>
-</div>
-<p class="caption" id="caption"></p>
-{frames}
-<script>
-(function () {{
-  var captions = {captions};
-  var frames = document.querySelectorAll(".frame");
-  var slider = document.getElementById("slider");
-  function show(k) {{
-    k = Math.max(0, Math.min(frames.length - 1, k));
-    for (var i = 0; i < frames.length; i++) {{ frames[i].hidden = (i !== k); }}
-    slider.value = k;
-    document.getElementById("caption").textContent = captions[k];
-    document.getElementById("counter").textContent = "frame " + k + " / " + (frames.length - 1);
-  }}
-  slider.addEventListener("input", function () {{ show(parseInt(slider.value, 10)); }});
-  function move(by) {{ show(parseInt(slider.value, 10) + by); }}
-  document.getElementById("previous").addEventListener("click", function () {{ move(-1); }});
-  document.getElementById("next").addEventListener("click", function () {{ move(1); }});
-  document.addEventListener("keydown", function (event) {{
-    if (event.key === "ArrowLeft") {{ move(-1); }}
-    if (event.key === "ArrowRight") {{ move(1); }}
-  }});
-  show(0);
-}})();
-</script>
-</body>
-</html>
-"""
-
-
-def _html_page(title: str, frames: list[str], captions: list[str]) -> str:
-    blocks = "\n".join(
-        f'<div class="frame" id="frame{k}"{" hidden" if k else ""}>\n{svg}\n</div>' for k, svg in enumerate(frames)
-    )
-    # JSON is a JavaScript literal; escaping "</" keeps a caption from closing the script element.
-    captions_js = json.dumps(captions).replace("</", "<\\/")
-    return _PAGE.format(title=html.escape(title), last=len(frames) - 1, frames=blocks, captions=captions_js)
+def frames_of(stepper: BackpropStepper) -> Sequence[FrameView]:
+    """Every frame of ``stepper`` as the viewer shows it."""
+    return [stepper.frame_view(k) for k in range(len(stepper))]

@@ -304,7 +304,7 @@ def test_tensors_without_requires_grad_cost_no_backward_work() -> None:
     def must_not_run(g):
         raise AssertionError("the rule for an input without requires_grad was called")
 
-    out._backward = (must_not_run, out._backward[1])
+    out._vjps = (must_not_run, out._vjps[1])
     out.sum().backward()
     assert x.grad is None and w.grad is not None
 
@@ -449,6 +449,6 @@ def test_linear_on_a_single_example_and_without_an_input_grad() -> None:
     assert gradcheck(lambda x, w, b: F.linear(x, w, b).tanh(), [x, w, b])
     data = Tensor(np.ones((4, 3)))  # no grad wanted for the data: its rule must not run
     out = F.linear(data, w, b)
-    out._backward = (None,) + out._backward[1:]
+    out._vjps = (None,) + out._vjps[1:]
     out.sum().backward()
     assert data.grad is None and w.grad is not None

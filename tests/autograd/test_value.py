@@ -271,11 +271,18 @@ def test_negative_base_to_fractional_power():
         Value(-2.0) ** Value(2.0)
 
 
-def test_sqrt_of_negative_and_exp_overflow():
+def test_sqrt_of_negative_is_refused_and_overflow_gives_inf_as_ieee():
     with pytest.raises(ValueError, match="sqrt"):
         Value(-1.0).sqrt()
-    with pytest.raises(OverflowError, match="exp"):
-        Value(1e4).exp()
+    assert Value(1000.0).exp().data == math.inf
+    assert (Value(1e308) * 10).data == math.inf
+    assert (Value(1e200) ** 2).data == math.inf
+    assert (Value(-1e200) ** 3).data == -math.inf
+    assert (Value(10.0) ** Value(400.0)).data == math.inf
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"^exp: result is inf"):
+        Value(1000.0).exp()
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"^\*\*3: result is -inf"):
+        Value(-1e200) ** 3
 
 
 def test_empty_max_is_refused():
@@ -305,3 +312,82 @@ def test_no_grad_records_nothing():
         b = a * 3.0
     assert b._children == () and b.data == 6.0
     assert autograd.is_grad_enabled()
+
+
+# ---------------------------------------------------------------------------- equality, truth, copies
+def test_equality_is_identity_and_truth_is_the_number_s():
+    a, b = Value(1.0), Value(1.0)
+    assert a == a and a != b and not (a == 1.0)  # graph nodes: equal only to themselves (micrograd's rule)
+    assert len({a, b, a}) == 2 and {a: 1}[a] == 1
+    assert bool(Value(2.0)) and bool(Value(-0.5)) and not bool(Value(0.0)) and not Value(-0.0)
+    assert not (a - a) and bool(a + a)
+
+
+def _deep_graph(depth: int):
+    x, w = Value(0.5, label="x"), Value(0.999, label="w")
+    y = x
+    for i in range(depth):
+        y = (y * w + x) if i % 2 else (y + y).tanh()  # ``y + y``: two edges to one node
+    return x, w, y
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_20k_node_graph_copies_and_pickles_without_recursion(how):
+    import copy
+    import pickle
+
+    x, w, y = _deep_graph(20_000)
+    if how == "deepcopy":
+        x2, w2, y2 = copy.deepcopy([x, w, y])
+    else:
+        x2, w2, y2 = pickle.loads(pickle.dumps([x, w, y]))
+    order, copied = autograd.topological_order(y), autograd.topological_order(y2)
+    assert len(copied) == len(order) == 40_002
+    assert x2 in copied and w2 in copied and x not in copied  # the leaves are the copy's own, shared with it
+    assert [(n.data, n.op, n.label, len(n.children)) for n in copied] == [
+        (n.data, n.op, n.label, len(n.children)) for n in order
+    ]
+    doubled = next(n for n in copied if n.op == "+" and n.children[0] is n.children[1])
+    assert doubled.children[0] is doubled.children[1]  # ``y + y`` still has two edges to one node
+    y.backward()
+    y2.backward()
+    assert (x2.grad, w2.grad) == (x.grad, w.grad) != (0.0, 0.0)
+
+
+def test_a_shallow_copy_shares_the_inputs():
+    import copy
+
+    a, b = Value(2.0), Value(3.0)
+    c = a * b
+    d = copy.copy(c)
+    assert d is not c and d.children == (a, b) and d.data == 6.0
+    d.backward()
+    assert (a.grad, b.grad) == (3.0, 2.0)
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_copied_graph_keeps_its_gradients_and_rules(how):
+    import copy
+    import pickle
+
+    a = Value(0.3, label="a")
+    out = (a * a + a.exp()).tanh()
+    out.backward()
+    twin = copy.deepcopy(out) if how == "deepcopy" else pickle.loads(pickle.dumps(out))
+    assert [n.grad for n in autograd.topological_order(twin)] == [n.grad for n in autograd.topological_order(out)]
+    assert [r.words for r in twin.local_rules] == [r.words for r in out.local_rules]
+
+
+# ---------------------------------------------------------------------------- coming from micrograd
+def test_op_names_map_onto_micrograd_s_as_documented():
+    engine = pytest.importorskip("micrograd.engine")
+    theirs = engine.Value(2.0)
+    ours = Value(2.0)
+    # (retrograd's op, micrograd's op) for the same expression, as the Value docstring states.
+    for f, our_op, their_op in [
+        (lambda v: v + 1.0, "+", "+"), (lambda v: v * 3.0, "*", "*"), (lambda v: v**2, "**2", "**2"),
+        (lambda v: -v, "neg", "*"), (lambda v: v - 1.0, "-", "+"), (lambda v: v / 4.0, "/", "*"),
+        (lambda v: v.relu(), "relu", "ReLU"),
+    ]:
+        assert (f(ours)._op, f(theirs)._op) == (our_op, their_op)
+        assert f(ours).data == f(theirs).data

@@ -59,8 +59,8 @@ EXPECTED = {
                           "es": ["exactitud en prueba", "píxeles barajados", "el MLPClassifier de retrograd"]}, 4),
     "06_scalar_vs_tensor": ({"en": ["largest difference between the engines' gradients", "faster"],
                              "es": ["mayor diferencia entre los gradientes de los dos motores", "más rápido"]}, 2),
-    "07_playground": ({"en": ["epoch 40: training loss", "test accuracy"],
-                       "es": ["epoch 40: training loss", "test accuracy"]}, 1),
+    "07_playground": ({"en": ["Playground(xor, 2-4-1 tanh, epoch 40", "✓ Solved", "→ Choose the Gaussian"],
+                       "es": ["Playground(xor, 2-4-1 tanh, epoch 40", "✓ Resuelto", "→ Elige primero"]}, 0),
 }
 
 
@@ -81,18 +81,19 @@ assert shifted_accuracy < ordered_history.val_accuracy[-1] - 0.2, shifted_accura
 print("claims of notebook 5 hold")
 """,
     "07_playground": """
-controls["data_set"].value = "moons"
-assert playground.name == "moons" and playground.epoch == 0, "changing the data set starts a new run"
-before = picture.value
-ten_button.click()
-step_button.click()
-assert playground.epoch == 11 and len(playground.test_loss) == 11, playground.epoch
-assert picture.value != before and status.value.startswith("epoch 11:"), status.value
-controls["learning_rate"].value = 0.1
-step_button.click()
-assert playground.optimizer.lr == 0.1
-controls["hidden"].value = "3, x"
-assert status.value.startswith("cannot build this network"), status.value
+page = lambda **changes: playground.set_state({"controls": {**playground.controls, **changes}})
+page(data_set="xor")
+assert playground.state.data_set == "xor" and playground.epoch == 0, "changing the data set starts a new run"
+before = playground.grids
+playground.set_state({"playing": True})
+for _ in range(11):
+    playground._handle_custom_msg({"type": "tick"}, [])
+assert playground.epoch == 11 and playground.frame["epoch"] == 11, playground.epoch
+assert playground.grids != before
+page(learning_rate=0.1)
+assert playground.run.optimizer.lr == 0.1 and playground.epoch == 11
+page(hidden=[4, 9])
+assert playground.controls["hidden"] == [4, 2] and playground.notice, playground.notice
 print("the controls retrain and redraw")
 """,
 }
@@ -118,9 +119,21 @@ def execute(
     return notebook, time.perf_counter() - start
 
 
-#: Notebooks that must display an interactive widget (the backprop stepper, the playground).
-WITH_WIDGETS = ("01_neuron_and_chain_rule", "07_playground")
+#: Notebooks that must display an interactive widget (the playground) or the stepper's viewer (an iframe).
+WITH_WIDGETS = ("07_playground",)
+WITH_VIEWER = ("01_neuron_and_chain_rule",)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def viewer_count(notebook: nbformat.NotebookNode) -> int:
+    """How many of the notebook's outputs show the stepper's in-browser viewer."""
+    return sum(
+        1
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.output_type in ("execute_result", "display_data")
+        and "rg-viewer-frame" in output.data.get("text/html", "")
+    )
 
 
 def cell_seconds(notebook: nbformat.NotebookNode) -> list[tuple[int, float]]:
@@ -249,6 +262,8 @@ def test_notebook_runs_top_to_bottom(stem, language):
     assert pictures >= least_pictures, f"{language}/{stem}: {pictures} pictures, expected at least {least_pictures}"
     if stem in WITH_WIDGETS:
         assert displayed_count(notebook, WIDGET_VIEW) >= 1, f"{language}/{stem}: no widget was displayed"
+    if stem in WITH_VIEWER:
+        assert viewer_count(notebook) >= 1, f"{language}/{stem}: the stepper's viewer was not displayed"
     if stem in CHECKS:
         assert notebook.cells[-1].outputs, f"{language}/{stem}: the check after the notebook printed nothing"
     assert "Traceback" not in texts

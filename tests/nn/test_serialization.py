@@ -1,7 +1,12 @@
 """Saving and loading models: round trips, atomic writes, refusing pickles and mismatched files."""
 
 import os
+import signal
+import stat
+import subprocess
+import sys
 import zipfile
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -60,7 +65,7 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch, f
         raise OSError("disk full (simulated)")
 
     if failing == "savez":
-        monkeypatch.setattr(np, "savez", broken)
+        monkeypatch.setattr(np.lib.format, "write_array", broken)
     else:
         monkeypatch.setattr(os, "replace", broken)
     with pytest.raises(OSError, match="simulated"):
@@ -173,3 +178,153 @@ def test_module_finds_parameters_in_attributes_lists_and_submodules():
     assert all(p.grad == 0.0 for p in model.parameters())
     assert model.eval() is model and not model.inner.training
     assert model.train().inner.layers[0].training
+
+
+# ---------------------------------------------------------------------- what a save writes
+class _Named(nn.Module):
+    """A module whose parameters carry the names np.savez takes as its own keywords."""
+
+    def __init__(self, seed):
+        from autograd import Tensor
+
+        rng = np.random.default_rng(seed)
+        self.allow_pickle = Tensor(rng.normal(size=3), requires_grad=True)
+        self.file = Tensor(rng.normal(size=(2, 2)), requires_grad=True)
+        self.args = Tensor(rng.normal(size=1), requires_grad=True)
+
+
+def test_parameters_named_like_savez_keywords_round_trip(tmp_path):
+    path = tmp_path / "model.npz"
+    source = _Named(seed=0)
+    source.save(path)
+    restored = _Named(seed=1).load(path)
+    for name, array in source.state_dict().items():
+        np.testing.assert_array_equal(restored.state_dict()[name], array)
+    with np.load(path, allow_pickle=False) as archive:  # still a plain .npz archive
+        assert sorted(archive.files) == ["allow_pickle", "args", "file"]
+
+
+def test_save_errors_name_the_path_asked_for(tmp_path, monkeypatch):
+    path = tmp_path / "no such folder" / "model.npz"
+    with pytest.raises(FileNotFoundError) as error:
+        MLP(2, [1], seed=0).save(path)
+    assert str(path) in str(error.value) and ".tmp" not in str(error.value)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken)
+    path = tmp_path / "model.npz"
+    with pytest.raises(OSError, match="No space left") as error:
+        MLP(2, [1], seed=0).save(path)
+    assert str(path) in str(error.value) and ".tmp" not in str(error.value)
+    assert error.value.errno == 28
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_gives_a_new_file_the_permissions_of_the_umask_and_keeps_an_old_files(tmp_path):
+    path = tmp_path / "model.npz"
+    old_umask = os.umask(0o027)
+    try:
+        MLP(2, [1], seed=0).save(path)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    os.chmod(path, 0o604)
+    MLP(2, [1], seed=1).save(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o604
+
+
+def test_save_writes_through_a_symlink_to_its_target(tmp_path):
+    (tmp_path / "runs").mkdir()
+    target = tmp_path / "runs" / "model.npz"
+    link = tmp_path / "latest.npz"
+    MLP(2, [3, 1], seed=0).save(target)
+    link.symlink_to(target)
+    newer = MLP(2, [3, 1], seed=1)
+    newer.save(link)
+    assert link.is_symlink()
+    assert _numbers(MLP(2, [3, 1], seed=2).load(target)) == _numbers(newer)
+    assert sorted(os.listdir(tmp_path / "runs")) == ["model.npz"]
+
+
+_KILLED_MID_SAVE = """
+import os, signal, sys
+import numpy as np
+import nn
+write_array = np.lib.format.write_array
+def write_then_die(*args, **kwargs):
+    write_array(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+np.lib.format.write_array = write_then_die
+nn.MLP(2, [3, 1], seed=1).save(sys.argv[1])
+"""
+
+
+def test_a_save_killed_midway_leaves_a_named_temporary_that_the_next_save_removes(tmp_path):
+    path = tmp_path / "model.npz"
+    old = MLP(2, [3, 1], seed=0)
+    old.save(path)
+    run = subprocess.run([sys.executable, "-c", _KILLED_MID_SAVE, str(path)], cwd=os.getcwd(), timeout=60)
+    assert run.returncode == -signal.SIGKILL
+    left = sorted(os.listdir(tmp_path))
+    assert len(left) == 2 and left[0] == "model.npz"
+    assert left[1].startswith("model.npz.saving-") and left[1].endswith(".tmp"), "the name says what it is"
+    assert _numbers(MLP(2, [3, 1], seed=5).load(path)) == _numbers(old), "the old file is intact"
+
+    running = tmp_path / f"other.npz.saving-{os.getppid()}-abc123.tmp"  # a save still running: left alone
+    running.write_bytes(b"partial")
+    MLP(2, [3, 1], seed=2).save(path)
+    assert sorted(os.listdir(tmp_path)) == ["model.npz", running.name]
+
+
+# ---------------------------------------------------------------------- what a load reads
+@contextmanager
+def _at_most(seconds):
+    def give_up(*args):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_load_refuses_a_device_a_fifo_and_a_folder_at_once(tmp_path):
+    model = MLP(2, [1], seed=0)
+    before = _numbers(model)
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    for path, kind in (("/dev/zero", "character device"), (fifo, "FIFO"), (tmp_path, "folder")):
+        with _at_most(10), pytest.raises(StateDictError, match=kind) as error:
+            model.load(path)
+        assert str(path) in str(error.value)
+    assert _numbers(model) == before
+
+
+@pytest.mark.parametrize("members", [1_000, 70_000])  # 70,000 needs the zip64 record
+def test_an_archive_of_very_many_members_is_refused_before_they_are_listed(tmp_path, monkeypatch, members):
+    path = tmp_path / "many.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(members):
+            archive.writestr(f"a{i}.npy", b"")
+
+    def listing(*args, **kwargs):
+        raise AssertionError("the members were listed")
+
+    monkeypatch.setattr(zipfile, "ZipFile", listing)
+    with pytest.raises(StateDictError, match=f"holds {members} arrays"):
+        MLP(2, [1], seed=0).load(path)
+
+
+def test_a_failed_load_leaves_every_parameter_unchanged():
+    model = nn.mlp(2, [3, 1], seed=0)
+    before = [a.copy() for a in model.state_dict().values()]
+    model.parameters()[-1].data.flags.writeable = False  # the last parameter cannot take new numbers
+    with pytest.raises(StateDictError, match="read-only"):
+        model.load_state_dict(nn.mlp(2, [3, 1], seed=1).state_dict())
+    for array, old in zip(model.state_dict().values(), before):
+        np.testing.assert_array_equal(array, old)

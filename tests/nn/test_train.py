@@ -2,6 +2,8 @@
 
 import builtins
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
@@ -127,7 +129,8 @@ def test_exploding_training_names_epoch_step_and_layer():
     X, y = make_plane(64, seed=0)
     X = X * 100.0
     model = nn.mlp(2, [8, 1], activation="relu", seed=0, dtype=np.float64)
-    with pytest.raises(TrainingDiverged) as caught, np.errstate(over="ignore", invalid="ignore"):
+    with pytest.raises(TrainingDiverged) as caught, np.errstate(over="ignore", invalid="ignore"), \
+            pytest.warns(nn.TrainingDivergenceWarning):  # while still finite, the growth is reported first
         fit(model, "mse", nn.SGD(model.parameters(), lr=1.0), (X, y), epochs=50, batch_size=16, progress=False)
     error = caught.value
     steps_per_epoch = 4
@@ -315,3 +318,80 @@ def test_fit_checks_its_arguments(kwargs, error, match):
     arguments.update(kwargs)
     with pytest.raises(error, match=match):
         fit(**arguments)
+
+
+# ---------------------------------------------------------------------- mistakes fit names
+def test_an_optimizer_over_another_models_parameters_is_refused():
+    X, y = make_plane(16, seed=0)
+    model, other = nn.mlp(2, [3, 1], seed=0), nn.mlp(2, [3, 1], seed=1)
+    with pytest.raises(ValueError, match=r"optimizer holds 4 of its 4 parameters that are not this model's"):
+        fit(model, "mse", nn.Adam(other.parameters()), (X, y), epochs=1, progress=False)
+    scalar = nn.MLP(2, [2, 1], seed=0)
+    mixed = [*scalar.parameters()[:2], *nn.MLP(2, [2, 1], seed=1).parameters()]
+    with pytest.raises(ValueError, match="parameter 2 first"):
+        fit(scalar, "mse", nn.SGD(mixed, lr=0.1), (X, y), epochs=1, progress=False)
+    # A part of the model's own parameters (the rest frozen) is fine.
+    fit(model, "mse", nn.SGD(model.parameters()[:2], lr=0.1), (X, y), epochs=1, progress=False)
+
+
+@pytest.mark.parametrize("where", ["data", "validation", "loader"])
+def test_nan_in_X_is_named_with_its_row(where):
+    X, y = make_plane(16, seed=0)
+    bad = X.copy()
+    bad[5, 1] = np.nan
+    model = nn.mlp(2, [1], seed=0)
+    data = {"data": (bad, y), "validation": (X, y), "loader": DataLoader(bad, y, batch_size=4)}[where]
+    validation = (bad, y) if where == "validation" else None
+    with pytest.raises(ValueError, match=r"X holds nan at row 5, column 1") as error:
+        fit(model, "mse", nn.SGD(model.parameters(), lr=0.1), data, epochs=1, validation=validation, progress=False)
+    assert str(error.value).startswith("validation" if where == "validation" else "data")
+
+
+def test_nan_in_y_is_named_with_its_row():
+    X, y = make_plane(16, seed=0)
+    y = y.astype(np.float64)
+    y[3] = np.inf
+    model = nn.mlp(2, [1], seed=0)
+    with pytest.raises(ValueError, match=r"y holds inf at row 3"):
+        fit(model, "mse", nn.SGD(model.parameters(), lr=0.1), (X, y), epochs=1, progress=False)
+
+
+def _run_away(model, on_divergence="warn", epochs=5):
+    X, y = make_moons(64, noise=0.1, seed=0)
+    return fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=1e6), (X, y), epochs=epochs,
+               batch_size=16, progress=False, on_divergence=on_divergence)
+
+
+def test_a_loss_growing_by_orders_of_magnitude_is_reported_with_epoch_and_layer():
+    model = nn.mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64)
+    expected = r"diverging at epoch \d+, step \d+: the loss grew from"
+    with pytest.warns(nn.TrainingDivergenceWarning, match=expected) as seen:
+        history = _run_away(model)
+    assert len(seen) == 1, "reported once"
+    assert re.search(r"layer 'layers\.\d'", str(seen[0].message))
+    assert max(history.step_loss) > 1e3 * history.step_loss[0] and all(map(math.isfinite, history.step_loss))
+    assert seen[0].filename == __file__, "the warning points at the call of fit"
+
+    with pytest.raises(TrainingDiverged, match="diverging") as caught:
+        _run_away(nn.mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64), on_divergence="raise")
+    assert caught.value.layer in ("layers.0", "layers.2") and caught.value.epoch >= 1
+    assert caught.value.loss > 1e3 * caught.value.history.step_loss[0]
+
+
+def test_the_scalar_engine_reports_divergence_too():
+    X, y = make_moons(12, noise=0.1, seed=0)
+    model = nn.MLP(2, [4, 2], seed=0)
+    with pytest.warns(nn.TrainingDivergenceWarning, match="layer 'layers"):
+        fit(model, "cross_entropy", nn.Adam(model.parameters(), lr=1e6), (X, y), epochs=5, batch_size=4,
+            progress=False)
+
+
+def test_ordinary_training_is_not_reported_and_the_check_can_be_ignored():
+    X, y = make_moons(64, noise=0.1, seed=0)
+    model = nn.mlp(2, [8, 1], activation="tanh", seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nn.TrainingDivergenceWarning)
+        fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.05), (X, y), epochs=20, progress=False)
+        _run_away(nn.mlp(2, [8, 1], activation="tanh", seed=0), on_divergence="ignore")
+    with pytest.raises(ValueError, match="on_divergence must be one of"):
+        _run_away(model, on_divergence="stop")

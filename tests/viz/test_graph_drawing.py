@@ -13,7 +13,8 @@ import pytest
 import viz
 from autograd import Value
 from viz.dot_binary import LayoutProgramNotFoundError, layout_program
-from viz.graph import GradScale, format_number
+from viz.graph import GradScale
+from viz.scene import short_number
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -125,9 +126,10 @@ def test_local_derivative_and_contribution_on_edges():
     g["L"].backward()
     source = viz.to_dot(g["L"], show_local_grads=True)
     # e = a * b: the edge from a carries ∂e/∂a = b = -3 and sends -3 * e.grad to a.grad.
-    assert "∂out/∂in -3.0000" in source
-    assert f"grad += {format_number(-3.0 * g['e'].grad)}" in source
-    assert f"∂out/∂in {format_number(1 - np.tanh(1.0) ** 2)}" in source
+    e_grad = g["e"].grad
+    assert "∂e/∂a = -3<" in source and "∂e/∂b = 2<" in source
+    assert f"a.grad += -3 × {short_number(e_grad)} = {short_number(-3.0 * e_grad)}" in source
+    assert f"∂L/∂d = {short_number(1 - np.tanh(1.0) ** 2)}" in source
 
 
 def test_node_limit_raises_clear_error():
@@ -192,15 +194,49 @@ def test_grad_colours_follow_log_scale_with_legend():
     out = small * 1e-4 + big * 10.0
     out.backward()
     scale = GradScale.for_grads([small.grad, big.grad, out.grad])
-    assert (scale.low, scale.high) == (-4, 1)
+    assert (scale.low, scale.high) == (-4, 2)
     assert scale.colour(small.grad) != scale.colour(big.grad)
     assert scale.colour(0.0) == "#ffffff"
     svg = svg_root(viz.to_svg(out, color_by_grad=True))
     text = " ".join(texts_of(svg))
-    assert "|grad| (log scale)" in text and "1e-4" in text and "1e1" in text
+    assert "|grad| (log scale)" in text and "1e-4" in text and "1e2" in text
     # The two leaves are filled with their scale colours.
     fills = {p.get("fill") for p in svg.iter(f"{SVG}polygon")}
     assert scale.colour(1e-4) in fills and scale.colour(10.0) in fills
+
+
+def test_every_box_colour_is_a_legend_swatch_and_follows_the_printed_number():
+    import nn
+
+    model = nn.MLP(2, [4, 4, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    source = viz.to_dot(loss, color_by_grad=True, level="op")
+    legend = re.search(r"legend \[label=(<<TABLE.*?</TABLE>>)", source).group(1)
+    swatches = set(re.findall(r'BGCOLOR="(#[0-9a-f]{6})"', legend))
+    boxes = [line for line in source.splitlines() if re.match(r"\s*v\d+ \[", line)]
+    assert len(boxes) > 40
+    for line in boxes:
+        colours = set(re.findall(r'BGCOLOR="(#[0-9a-f]{6})"', line))
+        assert colours <= swatches, line
+        printed = float(re.search(r"grad (-?[0-9.e+-]+)", line).group(1))
+        assert colours == {GradScale.for_grads([n.grad for n in viz.scene.topological_order(loss)]).colour(printed)}
+
+
+def test_a_tensor_box_is_coloured_by_the_norm_it_prints():
+    from autograd.tensor import Tensor
+
+    rng = np.random.default_rng(0)
+    W = Tensor(rng.standard_normal((8, 8)), requires_grad=True, label="W")
+    loss = ((Tensor(rng.standard_normal((4, 8))) @ W).tanh() * 100.0).sum()
+    loss.backward()
+    source = viz.to_dot(loss, color_by_grad=True)
+    line = next(line for line in source.splitlines() if "<B>W</B>" in line)
+    printed = float(re.search(r"grad norm ([0-9.e+-]+)", line).group(1))
+    assert printed == pytest.approx(float(np.linalg.norm(W.grad)), rel=1e-3)
+    order = viz.scene.topological_order(loss)
+    scale = GradScale.for_grads([node.grad for node in order])
+    assert f'BGCOLOR="{scale.colour_of_size(printed)}"' in line
 
 
 def test_tensor_graph_shows_shape_dtype_and_small_values():
@@ -218,7 +254,7 @@ def test_tensor_graph_shows_shape_dtype_and_small_values():
     assert f"{x.data[:, 0].sum():.0f}." in text
 
 
-def test_mlp_2_16_16_1_renders_in_seconds(tmp_path):
+def test_mlp_2_16_16_1_is_drawn_by_neuron_readably_in_under_a_second(tmp_path):
     import nn
 
     model = nn.MLP(2, [16, 16, 1], seed=0)
@@ -226,8 +262,20 @@ def test_mlp_2_16_16_1_renders_in_seconds(tmp_path):
     loss.backward()
     start = time.perf_counter()
     viz.render(loss, tmp_path / "mlp.svg")
-    assert time.perf_counter() - start < 15.0
-    assert len(groups(svg_root((tmp_path / "mlp.svg").read_text(encoding="utf-8")), "node")) > 300
+    elapsed = time.perf_counter() - start
+    svg_text = (tmp_path / "mlp.svg").read_text(encoding="utf-8")
+    svg = svg_root(svg_text)
+    text = " ".join(texts_of(svg))
+    assert "drawn at neuron level" in text
+    # 33 neuron boxes, in the model's order, titled by layer and neuron.
+    titles = [t for t in texts_of(svg) if t.startswith("layer ")]
+    assert len(titles) == 33 and "layer 2 · neuron 16" in titles
+    # At most two screens of a 1,280 × 900 window (SVG points are 4/3 px), text of at least 9 px.
+    width_pt, height_pt = (float(svg.get(k).removesuffix("pt")) for k in ("width", "height"))
+    assert width_pt * 4 / 3 <= 1280 and height_pt * 4 / 3 <= 2 * 900
+    sizes = {float(t.get("font-size")) for t in svg.iter(f"{SVG}text")}
+    assert min(sizes) * 4 / 3 >= 9
+    assert elapsed < 1.0
 
 
 def test_neuron_clusters_box_each_neuron_and_leave_the_loss_out():

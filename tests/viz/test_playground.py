@@ -251,6 +251,6 @@ def test_inspect_steps_through_the_current_network_on_one_point():
     assert math.isclose(stepper.root.data, loss.item(), rel_tol=1e-12)
     leaves = {node.label: node.grad for node in stepper.order if node.label in ("x1", "x2")}
     np.testing.assert_allclose([leaves["x1"], leaves["x2"]], point.grad[0], rtol=1e-10)
-    assert "<svg" in widget.inspection and "epoch 2" in widget.inspection
+    assert 'id="rg-data"' in widget.inspection and "epoch 2" in widget.inspection  # the stepper's viewer
     with pytest.raises(IndexError):
         widget.inspect(len(run.X_train))

@@ -433,7 +433,16 @@ function render({ model, el }) {
     testLine.setAttribute("points", line(test));
   }
 
+  let drawTimes = []; // ms of the last draws, for the page's own measurement
+
   function draw() {
+    const started = performance.now();
+    paintFrame();
+    drawTimes = [...drawTimes.slice(-29), performance.now() - started];
+    root.dataset.drawMs = (drawTimes.reduce((a, b) => a + b, 0) / drawTimes.length).toFixed(2);
+  }
+
+  function paintFrame() {
     const frame = model.get("frame");
     if (!frame.layers) return;
     // The picture follows the frame (the network the numbers belong to), not controls still on their way.
@@ -492,15 +501,14 @@ function render({ model, el }) {
     }
   }
 
+  // The next epoch is asked for before this one is drawn, so the kernel trains while the page paints.
   const onFrame = () => {
-    draw();
+    waiting = false;
     if (model.get("playing")) {
       measureRate();
-      waiting = false;
-      requestAnimationFrame(ask);
-    } else {
-      waiting = false;
+      ask();
     }
+    draw();
   };
   const onPlaying = () => {
     refreshControls();
