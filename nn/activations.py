@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-__all__ = ["ACTIVATIONS", "ActivationLike", "ActivationSpec", "parse_activation"]
+__all__ = ["ACTIVATIONS", "DEFAULT_ACTIVATION", "ActivationLike", "ActivationSpec", "parse_activation"]
 
 #: Each activation with its options and their defaults.
 ACTIVATIONS: dict[str, dict[str, float]] = {
@@ -30,6 +30,9 @@ ACTIVATIONS: dict[str, dict[str, float]] = {
     "maxout": {"k": 2},
     "softmax": {},
 }
+
+#: The activation of hidden layers (and of a lone neuron) unless one is given: ReLU, as in micrograd and the course.
+DEFAULT_ACTIVATION = "relu"
 
 #: Applied to each number on its own (the others look at a whole layer).
 ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu")

@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd import Tensor, linear
 
-from .activations import ActivationLike, ActivationSpec, parse_activation
+from .activations import DEFAULT_ACTIVATION, ActivationLike, ActivationSpec, parse_activation
 from .init import Initializer, RngLike, get_initializer, make_rng
 from .module import Module, layer_sizes
 
@@ -333,7 +333,7 @@ class Sequential(Module):
 def mlp(
     nin: int,
     sizes: Sequence[int],
-    activation: ActivationLike = "tanh",
+    activation: ActivationLike = DEFAULT_ACTIVATION,
     output_activation: ActivationLike = None,
     *,
     init: str | Initializer = "xavier_uniform",

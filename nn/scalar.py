@@ -1,20 +1,27 @@
 """Neurons, layers and MLPs built from scalar ``Value``s, so that every number can be seen.
 
 A ``Neuron`` computes ``activation(w·x + b)``; a ``Layer`` is a list of neurons that all see the
-same inputs; an ``MLP`` feeds each layer's outputs to the next.
+same inputs; an ``MLP`` feeds each layer's outputs to the next. The defaults are micrograd's
+(and the course's): hidden neurons use ReLU, the last layer of an MLP is linear (raw scores)
+unless ``output_activation`` says otherwise. micrograd's ``nonlin=True/False`` is accepted too,
+meaning ``activation="relu"``/``"identity"``.
 
-What comes out:
+The weights come from a NumPy generator, seeded with 0 unless given: ``MLP(2, [16, 1], seed=1)``
+or ``rng=np.random.default_rng(1)``. Python's ``random.seed`` has no effect on them.
+
+What comes out, as in micrograd:
 
 - ``Neuron`` returns one ``Value``;
-- ``Layer`` always returns a **list** of ``Value``s, even when it has one neuron, so that the
-  next layer can always take a list;
-- ``MLP`` returns a list, except when its last layer has a single output: then it returns that
-  ``Value`` itself (handy for a score or a regression output).
+- ``Layer`` returns a list of ``Value``s, or the ``Value`` itself when it has a single output;
+- ``MLP`` returns what its last layer returns (a single ``Value`` for a score or a regression output).
+
+A layer with one output passes its ``Value`` on, and a layer with one input takes it.
 
 The weighted sum ``w·x + b`` is computed in one place, ``Neuron.weighted_sum``. By default it is
 one node of the graph (``fused=True``) whose local derivatives are ∂/∂w_i = x_i, ∂/∂x_i = w_i and
-∂/∂b = 1; with ``fused=False`` it is built node by node as ``w1*x1 + w2*x2 + ... + b``, which is
-slower but draws every multiplication and addition of the lecture.
+∂/∂b = 1, summed in micrograd's order ``b + w1*x1 + w2*x2 + ...``; with ``fused=False`` it is
+built node by node as ``w1*x1 + w2*x2 + ... + b``, which is slower but draws every
+multiplication and addition of the lecture.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import numpy as np
 import autograd
 from autograd import Value
 
-from .activations import ActivationLike, ActivationSpec, parse_activation
+from .activations import DEFAULT_ACTIVATION, ActivationLike, ActivationSpec, parse_activation
 from .init import Initializer, RngLike, get_initializer, make_rng
 from .module import Module, layer_sizes
 
@@ -58,12 +65,16 @@ def apply_activation(spec: ActivationLike, values: list) -> list:
     return autograd.softmax(values)  # the only layer-wide activation left
 
 
-def _elementwise_function(spec: ActivationSpec):
-    """The function ``Value -> Value`` of an element-wise activation (the identity adds no node)."""
-    if spec.name == "identity":
-        return lambda v: v
-    method, options = spec.name, spec.options
-    return lambda v: getattr(v, method)(**options)
+def _neuron_activation(activation: ActivationLike, nonlin: bool | None) -> ActivationLike:
+    """The activation named by ``activation`` or, in micrograd's spelling, by ``nonlin`` (True: ReLU, False: none)."""
+    if nonlin is None:
+        return activation
+    if not isinstance(nonlin, (bool, np.bool_)):
+        shown = f"{type(nonlin).__name__}: {nonlin!r}"
+        raise TypeError(f"nonlin is True (ReLU) or False (linear), as in micrograd; got {shown}")
+    if parse_activation(activation) != parse_activation(DEFAULT_ACTIVATION):
+        raise TypeError(f"give activation={activation!r} or nonlin={nonlin!r}, not both")
+    return DEFAULT_ACTIVATION if nonlin else "identity"
 
 
 def _dot_plus_bias(weights: list, inputs: Sequence, bias: Value) -> Value:
@@ -115,15 +126,17 @@ class Neuron(Module):
 
     ``weights`` (``nin`` numbers) and ``bias`` set the parameters directly; otherwise the
     weights come from ``init`` with the generator ``rng`` (see ``nn.init``) and the bias is 0.
-    ``activation`` must act on each number alone (``"tanh"``, ``"relu"``, ...); the layer-wide
-    ones (maxout, softmax) belong to a ``Layer``.
+    ``activation`` (ReLU unless given) must act on each number alone (``"tanh"``, ``"relu"``,
+    ...); the layer-wide ones (maxout, softmax) belong to a ``Layer``. ``nonlin`` is micrograd's
+    way to say it: True for ReLU, False for none (a linear neuron).
     """
 
     def __init__(
         self,
         nin: int,
-        activation: ActivationLike = "tanh",
+        activation: ActivationLike = DEFAULT_ACTIVATION,
         *,
+        nonlin: bool | None = None,
         weights: Sequence[Number] | None = None,
         bias: Number = 0.0,
         init: str | Initializer = "xavier_uniform",
@@ -132,7 +145,7 @@ class Neuron(Module):
     ) -> None:
         if not isinstance(nin, (int, np.integer)) or nin < 1:
             raise ValueError(f"a neuron needs at least one input, got nin={nin!r}")
-        self.activation: ActivationSpec = parse_activation(activation)
+        self.activation: ActivationSpec = parse_activation(_neuron_activation(activation, nonlin))
         if not self.activation.elementwise:
             raise ValueError(f"{self.activation.name} acts on a whole layer; give it to Layer or MLP, not Neuron")
         if weights is None:
@@ -142,7 +155,6 @@ class Neuron(Module):
         self.w = [Value(float(wi), label=f"w{i + 1}") for i, wi in enumerate(weights)]
         self.b = Value(float(bias), label="b")
         self.fused = fused
-        self._activate = _elementwise_function(self.activation)
 
     @property
     def nin(self) -> int:
@@ -158,21 +170,28 @@ class Neuron(Module):
             total = total + w * xi
         return total + self.b
 
+    def activate(self, total: Value) -> Value:
+        """The activation applied to a weighted sum (the identity adds no node)."""
+        if self.activation.name == "identity":
+            return total
+        return getattr(total, self.activation.name)(**self.activation.options)
+
     def forward(self, x: Sequence[Value | Number]) -> Value:
         """The neuron's output for one example ``x`` (``nin`` numbers or ``Value``s)."""
         x = _as_inputs(x, self.nin, "Neuron")
-        return self._activate(self.weighted_sum(x))
+        return self.activate(self.weighted_sum(x))
 
     def extra_repr(self) -> str:
         return f"{self.nin}, activation={self.activation.describe()!r}"
 
 
 class Layer(Module):
-    """``nout`` neurons that see the same inputs; returns a list of ``nout`` ``Value``s (always a list).
+    """``nout`` neurons that see the same inputs: a list of ``nout`` ``Value``s, one ``Value`` if ``nout == 1``.
 
-    Element-wise activations are applied by each neuron. For ``maxout`` the layer holds
-    ``nout * k`` linear neurons and returns the max of each group of ``k``; for ``softmax`` it
-    holds ``nout`` linear neurons and returns their softmax.
+    A single output comes back as the ``Value`` itself, as in micrograd. Element-wise
+    activations (ReLU unless given; ``nonlin`` as for ``Neuron``) are applied by each neuron.
+    For ``maxout`` the layer holds ``nout * k`` linear neurons and returns the max of each group
+    of ``k``; for ``softmax`` it holds ``nout`` linear neurons and returns their softmax.
 
     ``weights`` (an ``nin × units`` array, one column per neuron) and ``biases`` set the
     parameters directly; otherwise weights come from ``init``\\ ``((nin, units), rng)``.
@@ -182,8 +201,9 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: ActivationLike = "tanh",
+        activation: ActivationLike = DEFAULT_ACTIVATION,
         *,
+        nonlin: bool | None = None,
         weights: Any = None,
         biases: Sequence[Number] | None = None,
         init: str | Initializer = "xavier_uniform",
@@ -192,7 +212,7 @@ class Layer(Module):
     ) -> None:
         if not isinstance(nout, (int, np.integer)) or nout < 1:
             raise ValueError(f"a layer needs at least one output, got nout={nout!r}")
-        self.activation = parse_activation(activation)
+        self.activation = parse_activation(_neuron_activation(activation, nonlin))
         units = int(nout) * self.activation.units_per_output
         if weights is None:
             weights = get_initializer(init)((int(nin), units), make_rng(rng))
@@ -225,13 +245,13 @@ class Layer(Module):
         """The biases as an array of floats."""
         return np.array([neuron.b.data for neuron in self.neurons])
 
-    def forward(self, x: Sequence[Value | Number]) -> list[Value]:
-        """The layer's outputs for one example, as a list."""
+    def forward(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        """The layer's outputs for one example: a list, or the ``Value`` itself for a single output."""
         x = _as_inputs(x, self.nin, "Layer")
-        outputs = [neuron._activate(neuron.weighted_sum(x)) for neuron in self.neurons]  # x checked once
-        if self.activation.elementwise:
-            return outputs
-        return apply_activation(self.activation, outputs)
+        outputs = [neuron.activate(neuron.weighted_sum(x)) for neuron in self.neurons]  # x checked once
+        if not self.activation.elementwise:
+            outputs = apply_activation(self.activation, outputs)
+        return outputs[0] if len(outputs) == 1 else outputs
 
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.nout}, activation={self.activation.describe()!r}"
@@ -243,19 +263,21 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron of ``Value``s: ``MLP(2, [16, 16, 1])`` is the network 2-16-16-1.
 
-    ``activation`` is used by every hidden layer, ``output_activation`` by the last (None: the
-    identity, i.e. raw scores). ``init`` draws the weights (biases start at 0) from ``rng`` (a
-    ``np.random.Generator``) or from a generator made from ``seed``: the same seed and the same
-    arguments give the same weights as ``nn.mlp`` on the tensor engine.
+    ``activation`` (ReLU unless given) is used by every hidden layer, ``output_activation`` by the
+    last (None: the identity, i.e. raw scores), as micrograd's ``MLP`` does. ``init`` draws the
+    weights (biases start at 0) from ``rng`` (a ``np.random.Generator``) or from a generator made
+    from ``seed``: the same seed and the same arguments give the same weights as ``nn.mlp`` on the
+    tensor engine.
 
     Returns a list of outputs, or a single ``Value`` when the last layer has one output.
+    Python's ``random.seed`` does not change the weights: pass ``seed`` or ``rng``.
     """
 
     def __init__(
         self,
         nin: int,
         sizes: Sequence[int],
-        activation: ActivationLike = "tanh",
+        activation: ActivationLike = DEFAULT_ACTIVATION,
         output_activation: ActivationLike = None,
         *,
         init: str | Initializer = "xavier_uniform",
@@ -302,7 +324,7 @@ class MLP(Module):
         """The network's output for one example ``x``."""
         for layer in self.layers:
             x = layer(x)
-        return x[0] if len(x) == 1 else x
+        return x
 
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.sizes}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,16 +201,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Train, draw, and report where the files went, in ``args.language``; returns the exit status."""
-    out = out or sys.stdout
-    folder = Path(args.out)
+def _check_folder(folder: Path) -> None:
+    """Make ``folder`` and try writing in it, so that a bad ``--out`` is reported before training, not after."""
     folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Train, draw, and report where the files went, in ``args.language``; returns the exit status.
+
+    The status is 1 when the folder is not writable (an error message, in English, on ``err``).
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    folder = Path(args.out)
+    try:
+        _check_folder(folder)
+    except OSError as error:
+        print(f"error: cannot write the pictures to {folder}: {error.strerror or error}", file=err)
+        return 1
     with drawing_language(getattr(args, "language", None) or get_language()):
         print(message("demo_training", samples=SAMPLES, epochs=EPOCHS), file=out)
         result = train(seed=args.seed, progress=not args.no_progress)
-        graph = draw_neuron(result.model, result.X[0], folder / "neuron_graph.svg")
-        boundary = draw_decision_boundary(result.model, result.X, result.y, folder)
+        try:
+            graph = draw_neuron(result.model, result.X[0], folder / "neuron_graph.svg")
+            boundary = draw_decision_boundary(result.model, result.X, result.y, folder)
+        except OSError as error:  # the disk filled up, the folder went away, ... during training
+            print(f"error: cannot write the pictures to {folder}: {error.strerror or error}", file=err)
+            return 1
         correct = round(result.final_accuracy * len(result.y))
         print(
             message("demo_result", loss=result.losses[-1], accuracy=result.final_accuracy, correct=correct,

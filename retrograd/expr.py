@@ -8,6 +8,10 @@ comprehensions, keyword arguments, names starting with ``_``, ...) is refused wi
 ``ExpressionError`` that names the construct and its column. The text is never run as code:
 no ``eval``, ``exec`` or code objects, only the tree walk below, which builds ``Value``s.
 
+Parts without variables (``2``, ``(1 + 1)``, ``exp(1)``) are folded into plain numbers, so
+``x ** (1 + 1)`` is the power rule with a constant exponent, as ``x ** 2`` is. ``MAX_DEPTH``
+limits nesting as written: a flat chain such as ``a + b + c + ...`` counts as one level.
+
 >>> root, leaves = build_graph("tanh(w*x + b)", {"w": 0.5, "x": 2.0, "b": -1.0})
 >>> root.backward()
 >>> leaves["w"].grad  # ∂tanh(wx + b)/∂w = (1 - tanh²(0)) · x
@@ -213,11 +217,15 @@ def _check(node: ast.AST, depth: int, variables: dict[str, None], text: str) -> 
             raise _refuse(f"the operator {_REFUSED_OPERATORS.get(type(node.op), type(node.op).__name__)}", node)
         _check(node.operand, depth + 1, variables, text)
     elif isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINARY_OPS:
-            operator = _REFUSED_OPERATORS.get(type(node.op), type(node.op).__name__)
-            raise _refuse(f"the operator {operator}", node, _operator_column(node, text))
-        _check(node.left, depth + 1, variables, text)
-        _check(node.right, depth + 1, variables, text)
+        # A chain ``a + b - c * d ...`` leans left in the tree but is flat as written: walk its left
+        # spine in a loop, at one depth, and nest only into the right operands.
+        spine = _left_spine(node)
+        _check(spine[0].left, depth, variables, text)
+        for link in spine:
+            if type(link.op) not in _BINARY_OPS:
+                operator = _REFUSED_OPERATORS.get(type(link.op), type(link.op).__name__)
+                raise _refuse(f"the operator {operator}", link, _operator_column(link, text))
+            _check(link.right, depth + 1, variables, text)
     elif isinstance(node, ast.Call):
         _check_call(node, depth, variables, text)
     else:
@@ -279,8 +287,24 @@ def _check_call(node: ast.Call, depth: int, variables: dict[str, None], text: st
     for index, argument in enumerate(node.args):
         _check(argument, depth + 1, variables, text)
         if function.number_args_from is not None and index >= function.number_args_from:
-            if _plain_number(argument) is None:
+            if not _is_constant(argument):
                 raise ExpressionError(f"argument {index + 1} of {name}() must be a number", _column(argument))
+
+
+def _left_spine(node: ast.BinOp) -> list[ast.BinOp]:
+    """The binary ops down the left side of ``node``, innermost first: ``a + b - c`` gives [a + b, (a + b) - c]."""
+    spine = [node]
+    while isinstance(spine[-1].left, ast.BinOp):
+        spine.append(spine[-1].left)
+    spine.reverse()
+    return spine
+
+
+def _is_constant(node: ast.AST) -> bool:
+    """True when ``node`` uses no variable (``2``, ``-(1 + 1)``, ``exp(1)``): its value is known from the text alone."""
+    parts = list(ast.walk(node))
+    called = {id(part.func) for part in parts if isinstance(part, ast.Call)}
+    return not any(isinstance(part, ast.Name) and id(part) not in called for part in parts)
 
 
 def _plain_number(node: ast.AST) -> float | None:
@@ -310,8 +334,9 @@ class _Builder:
         return root, self.leaves
 
     def _evaluate(self, node: ast.AST) -> Value | float:
-        # Number literals stay plain floats, so that ``x ** 2`` is the power rule with a
-        # constant exponent and ``-1`` is a number, not a negation node.
+        # A part without variables (``2``, ``-1``, ``(1 + 1)``, ``exp(1)``) is folded into a plain
+        # float, computed by the engine with its checks: so ``x ** (1 + 1)`` is the power rule with
+        # a constant exponent, as ``x ** 2`` is, and works for a negative ``x``.
         number = _plain_number(node)
         if number is not None:
             return number
@@ -321,27 +346,31 @@ class _Builder:
             operand = self._evaluate(node.operand)
             return self._apply(_column(node), _negate_or_keep(node.op), operand)
         if isinstance(node, ast.BinOp):
-            operation = _BINARY_OPS[type(node.op)]
-            left = self._evaluate(node.left)
-            right = self._evaluate(node.right)
-            if not isinstance(left, Value):
-                left = Value(left)  # two numbers: still computed by the engine, with its checks
-            return self._apply(_operator_column(node, self.expression.text), operation, left, right)
+            spine = _left_spine(node)  # a flat chain is evaluated in a loop, not by recursion
+            result = self._evaluate(spine[0].left)
+            for link in spine:
+                right = self._evaluate(link.right)
+                column = _operator_column(link, self.expression.text)
+                result = self._apply(column, _BINARY_OPS[type(link.op)], result, right)
+            return result
         if isinstance(node, ast.Call):
             function = FUNCTIONS[node.func.id]
             arguments = [self._evaluate(argument) for argument in node.args]
-            if not isinstance(arguments[0], Value):
-                arguments[0] = Value(arguments[0])
             return self._apply(_column(node), function.apply, *arguments)
         raise _refuse(f"the construct {type(node).__name__}", node)  # unreachable after _check
 
     @staticmethod
-    def _apply(column: int | None, operation: Callable[..., Value], *arguments: Value | float) -> Value:
+    def _apply(column: int | None, operation: Callable[..., Value], *arguments: Value | float) -> Value | float:
+        """``operation(*arguments)`` by the engine; when no argument is a ``Value``, the plain number it gives."""
+        constant = not any(isinstance(argument, Value) for argument in arguments)
+        if constant:
+            arguments = (Value(arguments[0]), *arguments[1:])  # still computed by the engine, with its checks
         try:
-            return operation(*arguments)
+            result = operation(*arguments)
         except (ArithmeticError, ValueError, TypeError) as error:
             # The engine's message already names the op and its inputs.
             raise ExpressionError(f"cannot evaluate: {error}", column) from None
+        return result.data if constant else result
 
 
 def _negate_or_keep(op: ast.unaryop) -> Callable[[Value], Value]:

@@ -297,19 +297,20 @@ def scene_digraph(scene: Scene, options: DrawOptions, frame: Frame | None = None
 
     groups: dict[str, list[str]] = {}
     loose: list[str] = []
-    columns: dict[int, list[tuple[int, str]]] = {}
+    columns: dict[str | None, dict[Any, list[tuple[int, str]]]] = {}
     for box in scene.boxes:
         statement = _box_statement(box, scene, grads, frame, scale, stacked=dense)
         (groups.setdefault(box.group, []) if box.group else loose).append(statement)
         if box.column is not None:
-            columns.setdefault(box.column[0], []).append((box.column[1], box.key))
+            columns.setdefault(box.group, {}).setdefault(box.column[0], []).append((box.column[1], box.key))
     dot.body.extend(loose)
+    dot.body.extend(_column_order(columns.get(None, {})))
     for number, (name, statements) in enumerate(groups.items()):
         dot.body.append(f"\tsubgraph cluster_{number} {{\n")
         dot.body.append(f'\t\tlabel={_html_label([name])} style="rounded" color="#999999" fontsize="{FONT_SIZE}"\n')
         dot.body.extend("\t" + s for s in statements)
+        dot.body.extend("\t" + s for s in _column_order(columns.get(name, {})))
         dot.body.append("\t}\n")
-    dot.body.extend(_column_order(columns))
 
     for arrow in scene.arrows:
         attributes = [f'id="{arrow.key}"']

@@ -155,7 +155,7 @@ class Box:
     # The nodes whose grad (norm, for several) colours the box: what its first grad row prints.
     measure_of: list[int] = field(default_factory=list)
     # For boxes in a ranked column (neurons of one layer): the column and the place in it.
-    column: tuple[int, int] | None = None
+    column: tuple[Any, int] | None = None
 
     def grad_rows(self, grads: Sequence[Any], order: Sequence[Any]) -> list[str]:
         rows = [] if self.grad_of is None else grad_lines(order[self.grad_of], grads[self.grad_of])
@@ -209,6 +209,37 @@ def node_name(node: Any) -> str:
     if is_tensor(node):
         return "tensor"
     return short_number(node.data)
+
+
+# A name written from the op and its inputs' names is kept only up to this length.
+MAX_EXPRESSION_NAME = 14
+_INFIX = {"+", "-", "*", "/", "**"}
+
+
+def notation_names(order: Sequence[Any], given: dict[int, str] | None = None) -> dict[int, str]:
+    """The name of every node in notation: its label; else a name ``given`` (a neuron's ``z(2,3)``);
+    else its op written with its inputs' names when short (``(x1*w1)``, ``tanh(n)``), else the op
+    alone; a constant leaf is its value."""
+    given = given or {}
+    index = {id(node): i for i, node in enumerate(order)}
+    names: dict[int, str] = {}
+    for i, node in enumerate(order):
+        name = node_name(node)
+        if not node.label and i in given:
+            name = given[i]
+        elif not node.label and node.children:
+            inputs = [names[index[id(child)]] for child in node.children]
+            op = node.op
+            if op in _INFIX and len(inputs) == 2:
+                expression = f"({inputs[0]}{op}{inputs[1]})"
+            elif op.startswith("**") and len(inputs) == 1:
+                expression = f"({inputs[0]}{op})"
+            else:
+                expression = f"{op}({', '.join(inputs)})"
+            if len(expression) <= MAX_EXPRESSION_NAME:
+                name = expression
+        names[i] = name
+    return names
 
 
 def derivative_text(scene: Scene, parent: int, position: int) -> str | None:
@@ -320,7 +351,7 @@ def find_neurons(order: Sequence[Any], model: Any = None) -> list[NeuronGroup]:
             if not activation or order[candidate].op == activation:
                 output = candidate
                 activation = order[candidate].op
-        members = _members_between(order, s, set(params), index) | {output}
+        members = (_members_between(order, s, set(params), index) - set(params)) | {output}
         groups.append(NeuronGroup(layer, number, members, output, s, params, activation))
     if groups and groups[0].layer == 0:
         _number_by_depth(order, groups, index)
@@ -519,7 +550,7 @@ def _scene_at(
     show_grad: bool,
 ) -> Scene:
     index = {id(node): i for i, node in enumerate(order)}
-    names = {i: node_name(node) for i, node in enumerate(order)}
+    renamed: dict[int, str] = {}
     # Which group collapses each node: neuron level collapses neurons; layer level, whole layers.
     collapsed: dict[int, str] = {}
     titles: dict[str, str] = {}
@@ -527,6 +558,11 @@ def _scene_at(
     expanded = _expanded_keys(groups, expand, order) if expand else set()
     summarised: set[int] = set()
     if level != "op":
+        for g in groups:
+            if g.number:  # name the neuron's values in notation: z(2,3), a(2,3)
+                renamed[g.total] = f"z({g.layer},{g.number})"
+                if g.output != g.total:
+                    renamed[g.output] = f"a({g.layer},{g.number})"
         by_key: dict[str, list[NeuronGroup]] = {}
         for group in groups:
             key = group.key if level == "neuron" else f"L{group.layer}"
@@ -539,9 +575,6 @@ def _scene_at(
         for key, members in by_key.items():
             inside = set().union(*(g.members for g in members))
             for g in members:
-                if g.number:  # name the neuron's values in notation: z(2,3), a(2,3)
-                    names[g.total] = order[g.total].label or f"z({g.layer},{g.number})"
-                    names[g.output] = order[g.output].label or f"a({g.layer},{g.number})"
                 for p in g.parameters:
                     # A parameter used only inside this box (not by another forward pass) is summarised.
                     if summarise and all(u in inside for u in uses[p]):
@@ -551,12 +584,18 @@ def _scene_at(
                 collapsed[i] = key
             boxes.append(_group_box(key, members, level, order, summarised, show_data, show_grad))
             titles[key] = boxes[-1].title
+    names = notation_names(order, renamed)
     # Every node not collapsed is drawn at op level (a value box and, if computed, an op ellipse).
     group_title = {}
     for group in groups:
         if group.key in expanded or f"L{group.layer}" in expanded:
             for i in group.members | set(group.parameters):
                 group_title[i] = group.title if group.key in expanded else message("layer_name", layer=group.layer)
+    # A neuron's weights and bias drawn as boxes keep the model's order: w1, w2, ..., b.
+    parameter_place = {}
+    for group in groups:
+        for place, p in enumerate(group.parameters):
+            parameter_place.setdefault(p, (f"parameters of {group.key}", place))
     box_of: dict[int, str] = {}
     op_box: dict[int, str] = {}
     for i, node in enumerate(order):
@@ -568,6 +607,7 @@ def _scene_at(
             f"v{i}", "value", node.label or "", rows, i if show_grad else None, group=group_title.get(i), nodes=[i]
         )
         box.measure_of = [i] if show_grad else []
+        box.column = parameter_place.get(i)
         boxes.append(box)
         box_of[i] = box.key
         if node.children:

@@ -50,30 +50,41 @@
   if (data.note) { html("p", "rg-note", root, data.note); }
 
   // ------------------------------------------------------------------ the picture
+  // Two layers: the many arrows are drawn once underneath; a frame changes only the layer on top
+  // (boxes, the active arrows and their notes), so the browser repaints little.
   var viewport = html("div", "rg-viewport", root);
-  var svg = el("svg", { "class": "rg-svg", width: "100%", height: "100%" }, viewport);
+  var base = el("svg", { "class": "rg-svg rg-base", width: "100%", height: "100%" }, viewport);
+  var svg = el("svg", { "class": "rg-svg rg-top", width: "100%", height: "100%" }, viewport);
+  var baseWorld = el("g", { "class": "rg-world" }, base);
   var world = el("g", { "class": "rg-world" }, svg);
   var defs = el("defs", {}, svg);
+  var baseDefs = el("defs", {}, base);
   var marker = el("marker", { id: "rg-head", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "7",
     markerHeight: "7", orient: "auto-start-reverse" }, defs);
   el("path", { d: "M0,0 L10,5 L0,10 z", "class": "rg-head" }, marker);
+  baseDefs.appendChild(marker);
   var markerActive = el("marker", { id: "rg-head-active", viewBox: "0 0 10 10", refX: "10", refY: "5",
     markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse" }, defs);
   el("path", { d: "M0,0 L10,5 L0,10 z", "class": "rg-head-active" }, markerActive);
 
   data.clusters.forEach(function (c) {
-    el("rect", { x: c.x, y: c.y, width: c.w, height: c.h, rx: 8, "class": "rg-cluster" }, world);
-    var t = el("text", { x: c.x + c.w / 2, y: c.y + 15, "class": "rg-cluster-title", "text-anchor": "middle" }, world);
+    el("rect", { x: c.x, y: c.y, width: c.w, height: c.h, rx: 8, "class": "rg-cluster" }, baseWorld);
+    var t = el("text", { x: c.x + c.w / 2, y: c.y + 15, "class": "rg-cluster-title", "text-anchor": "middle" }, baseWorld);
     t.textContent = c.title;
   });
 
   var arrows = {};
-  var arrowLayer = el("g", { "class": "rg-arrows" }, world);
+  var arrowLayer = el("g", { "class": "rg-arrows" }, baseWorld);
+  var activeLayer = el("g", { "class": "rg-arrows rg-active-arrows" }, world);
   data.arrows.forEach(function (a) {
     var group = el("g", { "class": "rg-arrow", "data-key": a.key }, arrowLayer);
     var d = a.path + " L" + a.to[0] + "," + a.to[1];
     var path = el("path", { d: d, "class": "rg-edge", "marker-end": "url(#rg-head)" }, group);
-    arrows[a.key] = { spec: a, group: group, path: path, note: null };
+    // Its red copy on top, shown while the arrow carries this frame's gradient; its notes beside it.
+    var active = el("g", { "class": "rg-arrow rg-active", "data-key": a.key, display: "none" }, activeLayer);
+    el("path", { d: d, "class": "rg-edge", "marker-end": "url(#rg-head-active)" }, active);
+    var notes = el("g", { "class": "rg-arrow", "data-key": a.key }, activeLayer);
+    arrows[a.key] = { spec: a, group: notes, active: active, path: path, note: null };
   });
 
   var boxes = {};
@@ -97,6 +108,7 @@
     b.rows.forEach(function (row) {
       var t = el("text", { x: b.x + PAD, y: y, "class": "rg-row" }, group);
       t.textContent = row; y += LINE_PX;
+      fitText(t, b.w - 2 * PAD);
     });
     boxes[b.key] = { spec: b, group: group, shape: shape, grads: [], nextY: y };
   });
@@ -118,17 +130,14 @@
       if (k >= box.grads.length) {
         box.grads.push(el("text", { x: box.spec.x + PAD, y: y + k * LINE_PX, "class": "rg-grad" }, box.group));
       }
+      // The layout reserved the widest of these texts over all frames: no measuring here.
       box.grads[k].textContent = k < rows.length ? rows[k] : "";
-      fitText(box.grads[k], box.spec.w - 2 * PAD);
     }
   }
 
   function notePosition(arrow) {
-    if (arrow.spec.label) { return arrow.spec.label; }
-    // No room was laid out for notes: put them a quarter of the way along the arrow.
-    var length = arrow.path.getTotalLength();
-    var p = arrow.path.getPointAtLength(Math.min(length * 0.5, 110));
-    return [p.x, p.y];
+    // Where the layout left room for the notes, or (dense pictures) a point near the arrow's tail.
+    return arrow.spec.label || arrow.spec.near_tail;
   }
 
   function setNote(key, lines) {
@@ -140,15 +149,17 @@
     var note = el("g", { "class": "rg-note-group" }, arrow.group);
     var back = el("rect", { "class": "rg-note-back" }, note);
     var top = at[1] - (lines.length * (NOTE_PX + 2)) / 2 + NOTE_PX - 1;
+    // Laid-out labels are centred on their place; notes near a tail start there and run along the arrow.
+    var anchor = arrow.spec.label ? "middle" : "start";
     lines.forEach(function (line, k) {
-      var t = el("text", { x: at[0], y: top + k * (NOTE_PX + 2), "text-anchor": "middle", "class": "rg-note-text" }, note);
+      var t = el("text", { x: at[0], y: top + k * (NOTE_PX + 2), "text-anchor": anchor, "class": "rg-note-text" }, note);
       t.textContent = line;
     });
     // The backing is sized from the text's length (measuring it would force a layout per note).
     var widest = 0;
     lines.forEach(function (line) { widest = Math.max(widest, line.length); });
     var width = widest * NOTE_PX * 0.56 + 6, height = lines.length * (NOTE_PX + 2) + 2;
-    back.setAttribute("x", at[0] - width / 2); back.setAttribute("y", top - NOTE_PX);
+    back.setAttribute("x", anchor === "middle" ? at[0] - width / 2 : at[0] - 3); back.setAttribute("y", top - NOTE_PX);
     back.setAttribute("width", width); back.setAttribute("height", height);
     arrow.note = note;
   }
@@ -167,26 +178,32 @@
   // ------------------------------------------------------------------ zoom and pan
   var view = { scale: 1, x: 0, y: 0 };
   function apply() {
-    world.setAttribute("transform", "translate(" + view.x + "," + view.y + ") scale(" + view.scale + ")");
+    var transform = "translate(" + view.x + "," + view.y + ") scale(" + view.scale + ")";
+    world.setAttribute("transform", transform); baseWorld.setAttribute("transform", transform);
   }
   function zoomTo(scale, cx, cy) {
     scale = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, scale));
-    if (cx === undefined) { cx = viewport.clientWidth / 2; cy = viewport.clientHeight / 2; }
+    if (cx === undefined) { cx = size.w / 2; cy = size.h / 2; }
     view.x = cx - (cx - view.x) * scale / view.scale;
     view.y = cy - (cy - view.y) * scale / view.scale;
     view.scale = scale; apply();
   }
   function fitAll() {
-    var w = viewport.clientWidth || 800, h = viewport.clientHeight || 600;
+    measure();
+    var w = size.w, h = size.h;
     // The whole width when the text stays readable; the height scrolls (and follows the highlight).
     var whole = Math.min(1, (w - 16) / data.width, (h - 16) / data.height);
     view.scale = Math.max(MIN_ZOOM, whole < MIN_ZOOM ? Math.min(1, (w - 16) / data.width) : whole);
     view.x = Math.max(8, (w - data.width * view.scale) / 2); view.y = 8; apply();
   }
+  // The viewport's size, read once per resize: reading it after a frame's changes would force a layout.
+  var size = { w: 800, h: 600 };
+  function measure() { size.w = viewport.clientWidth || 800; size.h = viewport.clientHeight || 600; }
+  window.addEventListener("resize", measure);
   function keepInView(key) {
     var box = boxes[key];
     if (!box) { return; }
-    var b = box.spec, s = view.scale, w = viewport.clientWidth, h = viewport.clientHeight;
+    var b = box.spec, s = view.scale, w = size.w, h = size.h;
     var left = b.x * s + view.x, top = b.y * s + view.y, right = left + b.w * s, bottom = top + b.h * s;
     var margin = 24;
     if (left < margin || right > w - margin || top < margin || bottom > h - margin) {
@@ -231,8 +248,8 @@
     list.forEach(function (key) {
       var item = boxes[key] || arrows[key];
       if (!item) { return; }
+      if (arrows[key]) { item.active.setAttribute("display", on ? "inline" : "none"); }
       item.group.classList.toggle(className, on);
-      if (arrows[key]) { item.path.setAttribute("marker-end", on ? "url(#rg-head-active)" : "url(#rg-head)"); }
     });
   }
   function show(k) {
@@ -247,7 +264,6 @@
     var frame = data.frames[k];
     state = { highlight: frame.highlight, active: frame.active };
     mark(state.highlight, "rg-highlight", true); mark(state.active, "rg-active", true);
-    state.active.forEach(function (key) { if (arrows[key]) { arrowLayer.appendChild(arrows[key].group); } });
     current = k;
     slider.value = String(k);
     caption.textContent = frame.caption;
@@ -255,6 +271,11 @@
     if (frame.highlight.length) { keepInView(frame.highlight[0]); }
     root.setAttribute("data-frame", String(k));
     window.retrogradViewer.lastFrameMs = performance.now() - started;
+    // Also the time until the browser has drawn the frame: the next animation frame, then a task.
+    window.retrogradViewer.paintedMs = null;
+    requestAnimationFrame(function () {
+      setTimeout(function () { window.retrogradViewer.paintedMs = performance.now() - started; }, 0);
+    });
   }
 
   var timer = null;
@@ -285,7 +306,7 @@
   });
 
   window.retrogradViewer = { show: show, frames: data.frames.length, get frame() { return current; },
-    get zoom() { return view.scale; }, lastFrameMs: 0, build_seconds: data.build_seconds };
+    get zoom() { return view.scale; }, lastFrameMs: 0, paintedMs: null, build_seconds: data.build_seconds };
   fitAll();
   show(0);
 })();

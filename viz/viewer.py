@@ -32,6 +32,8 @@ LINE_PX = 16
 # Width of one character at TEXT_PX in Helvetica/Arial (digits are 0.556 em; a little room to spare).
 CHARACTER_PX = 7.0
 BOX_PADDING_PX = 6
+# In a dense picture (no room laid out for notes) an arrow's notes start this far along it from its tail.
+NEAR_TAIL_PX = 14
 HERE = Path(__file__).parent
 
 
@@ -64,7 +66,7 @@ def layout(scene: Scene, frames: list[FrameView], rankdir: str = "LR", timeout: 
     """Lay the scene out once (Graphviz, JSON output): box positions, arrow paths, group frames, label places."""
     boxes = []
     # Without laid-out labels, notes go beside the arrows' tails: the ranks keep room for them.
-    ranksep = 0.45 if scene.labelled_arrows else 2.0
+    ranksep = 0.45 if scene.labelled_arrows else 3.0
     dot = [f'digraph viewer {{ rankdir={rankdir} nodesep=0.18 ranksep={ranksep} fontname="{FONT}"']
     dot.append('node [shape=box fixedsize=true label=""]')
     grad_lines_of: dict[str, int] = {}
@@ -102,14 +104,19 @@ def layout(scene: Scene, frames: list[FrameView], rankdir: str = "LR", timeout: 
         dot.append(f"subgraph cluster_{number} {{ label={json.dumps(name)} fontsize=12 margin=10")
         dot.extend(statements)
         dot.append("}")
-    columns: dict[int, list[tuple[int, str]]] = {}
+    columns: dict[Any, list[tuple[int, str]]] = {}
     for box in scene.boxes:
         if box.column is not None:
-            columns.setdefault(box.column[0], []).append((box.column[1], box.key))
-    for column in columns.values():
+            columns.setdefault((box.group, box.column[0]), []).append((box.column[1], box.key))
+    cluster_of = {name: number for number, name in enumerate(groups)}
+    for (group, _), column in columns.items():
         keys = [key for _, key in sorted(column)]
         if len(keys) > 1:
-            dot.append("{rank=same; " + " -> ".join(keys) + " [style=invis]}")
+            chain = "{rank=same; " + " -> ".join(keys) + " [style=invis]}"
+            if group is None:
+                dot.append(chain)
+            else:  # inside its cluster, so the cluster keeps its boxes
+                dot.append(f"subgraph cluster_{cluster_of[group]} {{ {chain} }}")
     labelled = scene.labelled_arrows
     longest_note: dict[str, list[str]] = {}
     if labelled:
@@ -175,6 +182,7 @@ def _positions(laid_out: dict, boxes: list[dict], scene: Scene, labelled: bool) 
         path = f"M{points[0][0]},{points[0][1]}"
         for k in range(1, len(points) - 2, 3):
             path += " C" + " ".join(f"{p[0]},{p[1]}" for p in points[k : k + 3])
+        near_tail = None if labelled else _point_along(points, NEAR_TAIL_PX)
         arrows.append(
             {
                 "key": arrow.key,
@@ -184,6 +192,7 @@ def _positions(laid_out: dict, boxes: list[dict], scene: Scene, labelled: bool) 
                 "from": points[-1],
                 "to": end or points[-1],
                 "label": _point(edge["lp"], height) if labelled and "lp" in edge else None,
+                "near_tail": near_tail,
             }
         )
     return {
@@ -193,6 +202,27 @@ def _positions(laid_out: dict, boxes: list[dict], scene: Scene, labelled: bool) 
         "arrows": arrows,
         "clusters": clusters,
     }
+
+
+def _point_along(points: list[list[float]], distance: float) -> list[float]:
+    """The point ``distance`` px along a chain of cubic Béziers (at most half way), sampled finely."""
+    samples = [points[0]]
+    for k in range(1, len(points) - 2, 3):
+        p0, p1, p2, p3 = points[k - 1], points[k], points[k + 1], points[k + 2]
+        for step in range(1, 21):
+            t = step / 20
+            u = 1 - t
+            samples.append(
+                [u**3 * p0[i] + 3 * u * u * t * p1[i] + 3 * u * t * t * p2[i] + t**3 * p3[i] for i in (0, 1)]
+            )
+    lengths = [0.0]
+    for a, b in zip(samples, samples[1:]):
+        lengths.append(lengths[-1] + ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5)
+    wanted = min(distance, lengths[-1] / 2)
+    for point, length in zip(samples, lengths):
+        if length >= wanted:
+            return [round(point[0], 1), round(point[1], 1)]
+    return samples[-1]
 
 
 def _deltas(frames: list[FrameView]) -> list[dict]:

@@ -74,6 +74,23 @@ def test_cli_runs_the_graph_subcommand_from_its_table(capsys):
     assert "= 6" in printed and "∂out/∂w = 3" in printed
 
 
+@pytest.mark.parametrize("where", ["a file", "under a file", "a read-only folder"])
+def test_an_unwritable_out_folder_is_named_in_a_sentence_before_training(where, tmp_path, monkeypatch, capsys):
+    existing = tmp_path / "notes.txt"
+    existing.write_text("not a folder")
+    out = {"a file": existing, "under a file": existing / "pictures", "a read-only folder": tmp_path}[where]
+    if where == "a read-only folder":  # root may write anywhere, so refuse the write itself
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(demo.tempfile, "TemporaryFile", refuse)
+    monkeypatch.setattr(demo, "train", lambda **kwargs: pytest.fail("trained before checking the folder"))
+    assert cli.main(["demo", "--out", str(out), "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"error: cannot write the pictures to {out}: ")
+    assert "Traceback" not in captured.err and len(captured.err.splitlines()) == 1
+
+
 def test_demo_speaks_spanish_with_language_es(tmp_path, capsys, monkeypatch):
     # A few epochs only: what is checked here is the language, the full run is checked above.
     full_train = demo.train

@@ -224,7 +224,7 @@ def test_values_must_be_a_mapping():
         ("(-8) ** 0.5", {}, "negative base", 6),
         ("exp(x)", {"x": 1000.0}, "exp: result is inf", 1),  # overflow is inf (IEEE), caught by anomaly mode
         ("x * x * x", {"x": 1e200}, "result is inf", 3),  # silent inf caught by anomaly mode
-        ("9**9**9**9", {}, "**: result is inf", 5),
+        ("9**9**9**9", {}, "result is inf for inputs (9.0)", 5),
     ],
 )
 def test_evaluation_errors_name_the_op_and_its_column(text, values, fragment, column):
@@ -368,3 +368,98 @@ def test_the_installed_command_refuses_code(tmp_path):
     assert result.returncode == 2
     assert "attribute access" in result.stderr and "not allowed" in result.stderr
     assert not marker.exists()
+
+
+# ---------------------------------------------------------------------------- findings of the hostile round
+def test_a_flat_sum_is_not_nesting():
+    # 61 terms are a left-leaning tree 60 levels deep, but nothing is nested as the user wrote it.
+    text = " + ".join(["x"] * (MAX_DEPTH + 1))
+    root, leaves = build_graph(text, {"x": 2.0})
+    root.backward()
+    assert root.data == 2.0 * (MAX_DEPTH + 1) and leaves["x"].grad == MAX_DEPTH + 1
+    longest = "-".join(["x"] * (MAX_LENGTH // 2))  # as long a flat chain as the length limit allows
+    root, leaves = build_graph(longest, {"x": 1.0})
+    root.backward()
+    assert leaves["x"].grad == 1 - (MAX_LENGTH // 2 - 1)
+    product = "*".join(["x"] * 200)
+    root, leaves = build_graph(product, {"x": 1.0})
+    root.backward()
+    assert leaves["x"].grad == 200
+
+
+def test_nesting_on_the_right_still_counts():
+    text = "x" + " + (x" * (MAX_DEPTH + 1) + ")" * (MAX_DEPTH + 1)
+    with pytest.raises(ExpressionError, match=f"nested more than {MAX_DEPTH} levels"):
+        parse_expression(text)
+    with pytest.raises(ExpressionError, match=f"nested more than {MAX_DEPTH} levels"):
+        parse_expression("**".join(["x"] * (MAX_DEPTH + 2)))  # ** groups to the right
+
+
+@pytest.mark.parametrize(
+    "text,expected,grad",
+    [
+        ("x**(1+1)", 4.0, -4.0),
+        ("x**(4/2)", 4.0, -4.0),
+        ("x**(2*1.5)", -8.0, 12.0),
+        ("x**-(1+1)", 0.25, 0.25),
+        ("x**max(1, 2)", 4.0, -4.0),
+        ("x**(3 - 1) + x**(-(1))", 3.5, -4.25),
+        ("leaky_relu(x, 1/10)", -0.2, 0.1),
+    ],
+)
+def test_constant_subexpressions_are_folded_so_a_negative_base_works(text, expected, grad):
+    root, leaves = build_graph(text, {"x": -2.0})
+    root.backward()
+    assert root.data == pytest.approx(expected, rel=1e-15) and leaves["x"].grad == pytest.approx(grad, rel=1e-15)
+
+
+def test_folded_constants_keep_the_engine_checks():
+    with pytest.raises(ExpressionError, match="negative base"):
+        build_graph("x**(1/2)", {"x": -2.0})  # a non-integer exponent stays refused
+    with pytest.raises(ExpressionError, match="division by zero") as caught:
+        build_graph("x * (1 / (2 - 2))", {"x": 1.0})
+    assert caught.value.column == 8
+    with pytest.raises(ExpressionError, match="log: input must be positive"):
+        build_graph("x + log(1 - 2)", {"x": 1.0})
+    root, _ = build_graph("2 * 3", {})
+    assert root.data == 6.0
+
+
+def test_the_formula_after_set_is_not_taken_for_an_assignment(capsys):
+    status, out, err = _run_graph(["--set", "x=1", "x+1"], capsys)
+    assert status == 0, err
+    assert "x+1 = 2" in out and "∂out/∂x = 1" in out
+    status, out, err = _run_graph(["--set", "x=1", "x*y", "y=3"], capsys)
+    assert status == 0, err
+    assert "x*y = 3" in out
+
+
+def test_a_missing_formula_is_named(capsys):
+    status, out, err = _run_graph(["--set", "x=1", "y=2"], capsys)
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and "formula" in err
+
+
+def test_two_formulas_are_refused(capsys):
+    status, _, err = _run_graph(["x", "--set", "x=1", "x+1"], capsys)
+    assert status == 2 and "NAME=NUMBER" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["x", "--set", "x=1", "\x1b[31mred=2"],
+        ["x", "--set", "x=1", "\x1b]0;title\x07=2"],
+        ["x", "--set", "\x1b[2J=1", "\x1b[2J=1"],
+        ["x", "--set", "\x1b[2J=abc"],
+        ["x", "--set", "\x1b[2J=inf"],
+        ["x\x1b[31m", "--set", "x=1"],
+        ["\x9b31m + x", "--set", "x=1"],
+    ],
+)
+def test_names_and_formulas_are_echoed_without_control_characters(argv, capsys):
+    status, out, err = _run_graph(argv, capsys)
+    assert status == 2 and out == ""
+    assert err.startswith("error: ")
+    assert all(c.isprintable() or c == "\n" for c in err), repr(err)
+    assert "\\x1b" in err or "\\x9b" in err

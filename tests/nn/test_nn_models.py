@@ -75,10 +75,11 @@ def test_neuron_gradients_match_finite_differences(fused, activation):
     assert gradcheck(lambda *params: neuron(inputs) * 1.0, neuron.parameters(), atol=1e-8, rtol=1e-6)
 
 
-def test_a_one_neuron_layer_still_returns_a_list_and_mlp_returns_its_single_output():
+def test_a_one_neuron_layer_returns_its_value_as_micrograd_and_mlp_returns_its_single_output():
     layer = Layer(2, 1, "tanh", rng=0)
     out = layer([1.0, 2.0])
-    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+    assert isinstance(out, Value) and out.data == layer.neurons[0]([1.0, 2.0]).data
+    assert isinstance(Layer(2, 2, rng=0)([1.0, 2.0]), list)
     model = MLP(2, [3, 1], seed=0)
     assert isinstance(model([1.0, 2.0]), Value)
     wide = MLP(2, [3, 1, 2], seed=0)  # a one-output hidden layer feeds the next layer

@@ -251,7 +251,7 @@ def test_scalar_model_takes_lists_of_floats_or_values():
     ys = [1.0, -1.0, -1.0, 1.0]
     histories = []
     for inputs in (xs, [[Value(x) for x in row] for row in xs]):
-        model = nn.MLP(3, [4, 4, 1], seed=0)
+        model = nn.MLP(3, [4, 4, 1], activation="tanh", seed=0)  # the lecture's network
         histories.append(fit(model, "mse", nn.SGD(model.parameters(), lr=0.05), (inputs, ys), epochs=20,
                              batch_size=None, progress=False))
     assert histories[0].step_loss == histories[1].step_loss

@@ -1,0 +1,350 @@
+"""Levels of detail, notation on the arrows, bad labels, both languages and the stepper at every size."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+import viz
+from autograd import Tensor, Value, topological_order
+from viz.scene import build_scene
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def texts(svg_text: str) -> list[str]:
+    root = ET.fromstring(svg_text.encode("utf-8"))
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def loss_of(model, x=(0.5, -1.0), target=1.0):
+    loss = (model(list(x)) - target) ** 2
+    loss.label = "L"
+    loss.backward()
+    return loss
+
+
+# ---------------------------------------------------------------------- notation: the right derivative on every edge
+A, B = 0.7, -1.3  # different enough that every op's two derivatives differ
+
+OPS = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "** (Value exponent)": lambda a, b: (a * a + 1.0) ** b,
+    "**3": lambda a, b: a**3 * b,
+    "**0.5": lambda a, b: (a * a) ** 0.5 + b,
+    "neg": lambda a, b: -a * b,
+    "exp": lambda a, b: a.exp() + b,
+    "log": lambda a, b: (a * a).log() * b,
+    "sqrt": lambda a, b: (a * a + 1.0).sqrt() - b,
+    "tanh": lambda a, b: (a * b).tanh(),
+    "sigmoid": lambda a, b: (a - b).sigmoid(),
+    "relu": lambda a, b: (a - b).relu(),
+    "leaky_relu": lambda a, b: (a + b).leaky_relu(0.1),
+    "elu": lambda a, b: (a + b).elu(),
+    "abs": lambda a, b: (a + b).abs(),
+    "max": lambda a, b: autograd.max([a, b * 0.2]),
+    "logsumexp": lambda a, b: autograd.logsumexp([a, b]),
+    "softmax": lambda a, b: autograd.softmax([a, b])[0],
+    "log_softmax": lambda a, b: autograd.log_softmax([a, b])[1],
+    "w·x+b (a neuron's weighted sum)": lambda a, b: nn.Neuron(2, "identity", weights=[0.3, -0.8], bias=0.1)([a, b]),
+}
+
+
+def arrow_derivatives(source: str, parent: int) -> dict[int, tuple[str, float]]:
+    """``{input position: (text, number)}`` of the ``∂f/∂x = d`` written on each arrow into node ``parent``'s op."""
+    found = re.findall(rf'id="e{parent}_(\d+)" label=<(∂[^<>]+?) = ([-0-9.e+inf]+)', source)
+    return {int(p): (text, float(number)) for p, text, number in found}
+
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_each_arrow_names_the_local_derivative_of_its_own_input(name):
+    """The arrow from input k of f must carry ∂f/∂(input k), checked by finite differences of f's op.
+
+    A wrong local derivative, or the other input's derivative on an arrow, fails this test.
+    """
+    a, b = Value(A, label="a"), Value(B, label="b")
+    f = OPS[name](a, b)
+    f.label = "f"
+    source = viz.to_dot(f, level="op", show_local_grads=True)
+    last = len(topological_order(f)) - 1
+    written = arrow_derivatives(source, last)
+    assert sorted(written) == list(range(len(f.children))), source
+    values = [child.data for child in f.children]
+    h = 1e-6
+    for position, (text, d) in written.items():
+
+        def moved(shift, position=position):
+            return _same_op(f, [Value(v + (shift if k == position else 0.0)) for k, v in enumerate(values)]).data
+
+        numeric = (moved(h) - moved(-h)) / (2 * h)
+        assert d == pytest.approx(numeric, rel=2e-3, abs=2e-4), (name, position, text, d, numeric)
+        child_name = viz.scene.notation_names(topological_order(f))[topological_order(f).index(f.children[position])]
+        assert text == f"∂f/∂{child_name}"
+
+
+def _same_op(f: Value, inputs: list[Value]) -> Value:
+    """f's own op applied to other inputs (the op is what the arrow's derivative is about)."""
+    op = f.op
+    a = inputs[0]
+    b = inputs[1] if len(inputs) > 1 else None
+    simple = {
+        "+": lambda: a + b,
+        "-": lambda: a - b,
+        "*": lambda: a * b,
+        "/": lambda: a / b,
+        "**": lambda: a**b,
+        "neg": lambda: -a,
+        "exp": lambda: a.exp(),
+        "log": lambda: a.log(),
+        "sqrt": lambda: a.sqrt(),
+        "tanh": lambda: a.tanh(),
+        "sigmoid": lambda: a.sigmoid(),
+        "relu": lambda: a.relu(),
+        "leaky_relu": lambda: a.leaky_relu(0.1),
+        "elu": lambda: a.elu(),
+        "abs": lambda: a.abs(),
+        "max": lambda: autograd.max(inputs),
+        "logsumexp": lambda: autograd.logsumexp(inputs),
+        "softmax": lambda: autograd.softmax(inputs)[0],
+        "log_softmax": lambda: autograd.log_softmax(inputs)[1],
+    }
+    if op in simple:
+        return simple[op]()
+    if op.startswith("**"):
+        return a ** float(op[2:])
+    if op == "w·x+b":  # children: w1, x1, w2, x2, b
+        w1, x1, w2, x2, bias = inputs
+        return w1 * x1 + w2 * x2 + bias
+    raise AssertionError(f"no reference for op {op!r}")
+
+
+def test_the_stepper_writes_each_inputs_own_derivative_and_contribution():
+    a, b = Value(A, label="a"), Value(B, label="b")
+    f = a * b
+    f.label = "f"
+    stepper = viz.BackpropStepper(f)
+    notes = stepper.frame_view(1).notes
+    lines = [line for arrow in notes.values() for line in arrow]
+    assert f"∂f/∂a = {B:g}" in lines and f"∂f/∂b = {A:g}" in lines
+    assert f"a.grad += {B:g} × 1 = {B:g}" in lines and f"b.grad += {A:g} × 1 = {A:g}" in lines
+    assert "∂f/∂a = 0.7" not in lines
+
+
+def test_unlabelled_nodes_are_named_by_their_op_and_inputs():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    out = (x * w).tanh()
+    out.backward()
+    source = viz.to_dot(out, show_local_grads=True)
+    assert "∂tanh((x*w))/∂(x*w) = " in source or "∂tanh/∂(x*w) = " in source
+    assert "∂(x*w)/∂x = -3" in source and "x.grad += -3 × " in source
+
+
+# ---------------------------------------------------------------------- levels
+def test_neuron_level_of_a_2_4_1_mlp_orders_and_titles_every_neuron():
+    model = nn.MLP(2, [4, 1], seed=0)
+    loss = loss_of(model)
+    for scene in (build_scene(loss, "neuron"), build_scene(loss, "neuron", model=model)):
+        titles = [box.title for box in scene.boxes if box.kind == "neuron"]
+        assert titles == [f"layer 1 · neuron {j}" for j in range(1, 5)] + ["layer 2 · neuron 1"]
+        # Weights and bias are boxes of their own, in the model's order, feeding their neuron.
+        feeding = {}
+        for arrow in scene.arrows:
+            tail = scene.box(arrow.tail)
+            if tail.kind == "value" and tail.title:
+                feeding.setdefault(arrow.head, []).append((tail.column[1], tail.title))
+        assert [t for _, t in sorted(feeding["n2_1"])] == ["w1", "w2", "w3", "w4", "b"]
+    source = viz.to_dot(loss, level="neuron", show_local_grads=True)
+    neuron = model.layers[1].neurons[0]
+    assert f"∂z(2,1)/∂w1 = {viz.scene.short_number(model.layers[0].neurons[0](list((0.5, -1.0))).data)}" in source
+    assert neuron.w[0].grad != 0
+
+
+def test_order_of_neurons_in_the_picture_follows_the_model():
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    source = viz.to_dot(loss_of(model), level="neuron")
+    chains = re.findall(r"\{rank=same; ([^\[]+) \[style=invis\]\}", source)
+    columns = [chain.split(" -> ") for chain in chains if chain.startswith("n")]
+    assert [f"n1_{j}" for j in range(1, 17)] in columns and [f"n2_{j}" for j in range(1, 17)] in columns
+
+
+def test_too_big_goes_up_a_level_and_says_so_never_refused():
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    loss = loss_of(model)
+    scene = build_scene(loss)  # auto
+    assert scene.level == "neuron" and "neuron level" in scene.note
+    tiny = build_scene(loss, "op", max_nodes=100)
+    assert tiny.level == "neuron" and "op level is too large" in tiny.note
+    assert build_scene(loss, "layer").level == "layer"
+    layer = build_scene(loss, "layer", model=model)
+    assert [box.title for box in layer.boxes if box.kind == "layer"][:2] == [
+        "layer 1: 16 neurons, tanh",
+        "layer 2: 16 neurons, tanh",
+    ]
+
+
+def test_unfused_neurons_are_found_from_the_model():
+    model = nn.MLP(2, [3, 1], seed=0, fused=False)
+    loss = loss_of(model)
+    assert build_scene(loss, "neuron").level == "op"  # nothing to find without the model
+    scene = build_scene(loss, "neuron", model=model)
+    assert [b.title for b in scene.boxes if b.kind == "neuron"] == [
+        "layer 1 · neuron 1",
+        "layer 1 · neuron 2",
+        "layer 1 · neuron 3",
+        "layer 2 · neuron 1",
+    ]
+
+
+def test_expanding_one_neuron_draws_its_ops_with_the_grad_that_reaches_it():
+    model = nn.MLP(2, [4, 1], seed=0)
+    loss = loss_of(model)
+    neuron = model.layers[0].neurons[1]
+    for item in ("layer 1 · neuron 2", neuron):
+        scene = build_scene(loss, "neuron", expand=[item])
+        titles = [b.title for b in scene.boxes if b.kind == "neuron"]
+        assert "layer 1 · neuron 2" not in titles and len(titles) == 4
+        inside = [b for b in scene.boxes if b.group == "layer 1 · neuron 2"]
+        assert {b.title for b in inside if b.kind == "op"} == {"w·x+b", "tanh"}
+        assert {b.title for b in inside if b.kind == "value" and b.title} == {"w1", "w2", "b"}
+    source = viz.to_dot(loss, level="neuron", expand=[neuron], show_local_grads=True)
+    assert "subgraph cluster_0" in source and "∂a(1,2)/∂z(1,2) = " in source
+    with pytest.raises(ValueError, match="not a neuron or layer"):
+        build_scene(loss, "neuron", expand=["layer 9 · neuron 1"])
+
+
+def test_a_tensor_mlp_is_drawn_one_box_per_layer():
+    model = nn.layers.mlp(2, [8, 8, 1], seed=0, dtype=np.float64)
+    X = Tensor(np.random.default_rng(0).standard_normal((16, 2)))
+    loss = ((model(X) - 1.0) ** 2).mean()
+    loss.backward()
+    scene = build_scene(loss, "layer")
+    titles = [b.title for b in scene.boxes if b.kind == "layer"]
+    assert titles == ["layer 1: linear 2→8 + tanh", "layer 2: linear 8→8 + tanh", "layer 3: linear 8→1"]
+    svg = viz.to_svg(loss, level="neuron", color_by_grad=True)  # no neurons in a tensor graph: layers
+    text = " ".join(texts(svg))
+    assert "layer 2: linear 8→8 + tanh" in text and "w, b (2): grad norm" in text
+
+
+# ---------------------------------------------------------------------- bad labels, files, languages
+@pytest.mark.parametrize("label", ["nul\x00here", "bell\x07", "esc\x1b[31m", "del\x7f", "\x01\x02"])
+def test_control_characters_in_labels_are_drawn_escaped(label, tmp_path):
+    x = Value(1.5, label=label)
+    out = x * 2.0
+    out.backward()
+    path = viz.render(out, tmp_path / "g.svg", show_local_grads=True)
+    shown = " ".join(texts(path.read_text(encoding="utf-8")))
+    expected = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", label)
+    assert expected in shown
+    page = viz.BackpropStepper(out).html()
+    assert "\x00" not in page
+
+
+def test_render_without_a_suffix_writes_svg(tmp_path):
+    g = viz.draw_graph(Value(1.0, label="x") * 2.0)
+    written = g.render(str(tmp_path / "gout"))
+    assert written.endswith(".svg") and (tmp_path / "gout.svg").read_text(encoding="utf-8").lstrip().startswith("<")
+
+
+def test_a_spanish_picture_and_stepper_speak_spanish():
+    model = nn.MLP(2, [4, 1], seed=0)
+    loss = loss_of(model)
+    text = " ".join(texts(viz.to_svg(loss, level="neuron", color_by_grad=True, language="es")))
+    assert "capa 1 · neurona 2" in text and "valor" in text and "escala logarítmica" in text
+    assert viz.get_language() == "en"
+    stepper = viz.BackpropStepper(loss, level="neuron", language="es")
+    assert stepper.caption(0).startswith("inicio:") and "paso 2 de" in stepper.caption(2)
+    assert '"previous":"anterior"' in stepper.html() and '<html lang="es">' in stepper.html()
+    with viz.messages.language("es"):
+        assert "capa 1" in viz.to_dot(loss, level="neuron")
+
+
+# ---------------------------------------------------------------------- the stepper at every size
+def tensor_mlp_loss():
+    model = nn.layers.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    X = Tensor(np.random.default_rng(1).standard_normal((8, 2)))
+    return ((model(X) - 1.0) ** 2).mean()
+
+
+@pytest.mark.parametrize(
+    ("network", "level"),
+    [
+        ("neuron", "op"),
+        ("2-4-1", "op"),
+        ("2-4-1", "neuron"),
+        ("2-4-1", "layer"),
+        ("2-16-16-1", "neuron"),
+        ("2-16-16-1", "layer"),
+        ("tensor", "op"),
+        ("tensor", "layer"),
+    ],
+)
+def test_the_stepper_works_on_every_network_of_the_course(network, level):
+    if network == "neuron":
+        loss = nn.Neuron(2, weights=[0.3, -0.4], bias=0.1)([Value(1.0, label="x1"), Value(2.0, label="x2")])
+    elif network == "tensor":
+        loss = tensor_mlp_loss()
+    else:
+        sizes = [4, 1] if network == "2-4-1" else [16, 16, 1]
+        loss = (nn.MLP(2, sizes, seed=0)([0.5, -1.0]) - 1.0) ** 2
+    reference = {id(node): None for node in topological_order(loss)}
+    start = time.perf_counter()
+    stepper = viz.BackpropStepper(loss, level=level)
+    page = stepper.html()
+    elapsed = time.perf_counter() - start
+    assert stepper.level == level
+    # The last frame holds exactly the grads of backward().
+    grads = stepper.frame_grads(-1)
+    for node, grad in zip(stepper.order, grads):
+        if isinstance(grad, np.ndarray):
+            np.testing.assert_array_equal(grad, node.grad)
+        else:
+            assert grad == node.grad
+    assert len(reference) == len(stepper.order)
+    # Every step of backprop is in exactly one frame, in order.
+    steps = [step for k in range(len(stepper)) for step in stepper.frame_steps(k)]
+    assert [s.index for s in steps] == list(range(len(stepper.steps)))
+    assert 'id="rg-data"' in page
+    if network == "2-16-16-1":
+        assert elapsed < 5.0
+        assert len(stepper) < 60  # a frame per neuron, not per op
+
+
+def test_stepper_page_of_a_199_node_graph_is_quick_and_small_and_time_bounded():
+    x = Value(0.3, label="x")
+    total = x
+    for _ in range(66):
+        total = (total * 0.99 + 0.01).tanh()
+    total.label = "out"
+    assert len(topological_order(total)) >= 199
+    start = time.perf_counter()
+    stepper = viz.BackpropStepper(total, level="op")
+    page = stepper.html()
+    assert time.perf_counter() - start < 20.0
+    assert len(page) < 2_000_000
+    with pytest.raises(viz.StepperTimeoutError, match="time_limit"):
+        stepper.html(time_limit=0.0)
+
+
+def test_caption_states_the_chain_rule_step_with_numbers():
+    w, x = Value(1.5, label="w1"), Value(0.5, label="x1")
+    n = w * x
+    n.label = "n"
+    out = n.tanh()
+    out.label = "out"
+    stepper = viz.BackpropStepper(out)
+    k = next(k for k in range(len(stepper)) if stepper.frame_steps(k) and stepper.frame_steps(k)[0].node is n)
+    upstream = 1 - math.tanh(0.75) ** 2
+    caption = stepper.caption(k)
+    assert f"n.grad = {viz.scene.short_number(upstream)}" in caption
+    short = viz.scene.short_number
+    assert f"w1.grad += 0.5 × {short(upstream)} = {short(0.5 * upstream)}" in caption
