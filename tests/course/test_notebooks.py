@@ -72,6 +72,11 @@ CHECKS = {
 # Universal approximation: the median error over the seeds falls with every doubling of the width.
 assert all(later < earlier for earlier, later in zip(median_errors, median_errors[1:])), median_errors
 assert median_errors[-1] < median_errors[0] / 50, median_errors
+# Schedules: in every seed, every decaying schedule ends below the constant rate and bounces less.
+constant, *decaying = schedules
+for name in decaying:
+    assert all(mine < theirs for mine, theirs in zip(final_loss[name], final_loss[constant])), (name, final_loss)
+    assert np.median(bounce[name]) < np.median(bounce[constant]) / 3, (name, bounce)
 print("claims of notebook 3 hold")
 """,
     "05_mlp_on_images": """
@@ -230,6 +235,8 @@ def test_a_code_cell_reads_each_language_from_its_markers():
         course.code('print("«hola|hello")')
     with pytest.raises(ValueError, match="unbalanced"):
         course.code('print("«a|b|c»")')
+    with pytest.raises(ValueError, match="empty half"):
+        course.code('# «un comentario|»')
     with pytest.raises(ValueError, match="without its es text"):
         course.md(es=" ", en="text")
 
