@@ -16,14 +16,20 @@ Methods
 Arithmetic (NumPy broadcasting; Tensors, numbers or arrays on either side)
     ``+ - * / ** @``, unary ``-``. Numbers and arrays take the dtype of the Tensor they meet.
 Functions of one input (the names of ``Value``)
-    ``exp log sqrt tanh sigmoid relu leaky_relu(alpha) elu(alpha) abs identity clip(low, high)``;
-    two inputs: ``maximum(other) minimum(other)``.
+    ``exp log sqrt tanh sigmoid relu leaky_relu(alpha) elu(alpha) abs identity clip(low, high)``
+    (bounds: numbers, arrays or Tensors, as ``torch.clamp``); two inputs: ``maximum(other)
+    minimum(other)`` (a tie splits the grad in half, as PyTorch).
 Reductions and functions along an axis
     ``sum/mean/max(axis=None, keepdims=False)``, ``logsumexp(axis=-1, keepdims=False)``,
     ``softmax(axis=-1)``, ``log_softmax(axis=-1)``, ``cross_entropy(targets, reduction="mean")``.
+    ``axis`` is an int or a list or tuple of ints; a 0-d Tensor takes 0 and -1; ``()`` reduces
+    nothing (NumPy's rule). Long float32 sums are added pairwise (PyTorch's accuracy).
 Shape
     ``reshape(*shape)``, ``flatten(start_axis=0)``, ``transpose(*axes)``, ``T``, ``t[index]`` (ints,
-    slices, boolean masks, integer arrays; repeated indices accumulate).
+    slices, None, ..., boolean masks, integer arrays, lists and tuples of positions; repeated
+    positions accumulate; a Tensor is not an index).
+Truth value
+    ``bool(t)`` as NumPy: the truth of a one-element Tensor; with more elements a ValueError.
 Module functions (also in ``autograd`` and ``autograd.functional``)
     ``concatenate(tensors, axis=0)``, ``stack(tensors, axis=0)``, ``where(condition, a, b)``.
 ``autograd.functional``
@@ -43,15 +49,20 @@ down to the input's shape in one place (``unbroadcast``), so no rule has to know
 Grads are accumulated in place, and only for tensors that need them: when no input requires
 grad (or inside ``no_grad``), an op records nothing.
 
-Bad input raises as in ``Value``: log of a number <= 0, sqrt of a negative number, division by
-zero, shapes that do not broadcast (both shapes named). Overflow gives inf, as in NumPy; inside
-``autograd.detect_anomaly()`` the first op whose result or grad is NaN/inf raises ``AnomalyError``.
+Bad input raises as in ``Value``: log of a number <= 0, sqrt of a negative number, a negative
+base to a non-integer power or to an exponent that requires grad, division by zero, shapes that
+do not broadcast (both shapes named). Overflow gives inf, as IEEE arithmetic in NumPy and PyTorch,
+with no RuntimeWarning; √x at 0 is 0 with an infinite slope; ``b ** w`` at b = 0 gives w the grad
+0 (as PyTorch). Inside ``autograd.detect_anomaly()`` the first op whose result or grad is NaN/inf
+raises ``AnomalyError``. ``backward(grad)`` refuses a NaN, infinite or complex grad. A grad set
+by hand to the number 0 (micrograd's ``p.grad = 0.0``) counts as no grad yet.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
@@ -64,6 +75,22 @@ from .value import Value
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
 Rule = Callable[[np.ndarray], np.ndarray]
+
+# Overflow gives inf and 0·inf NaN, as IEEE arithmetic (NumPy, PyTorch) does, but without NumPy's
+# RuntimeWarnings for the arithmetic of the engine: ``detect_anomaly()`` is how to be told. A filter
+# on warnings raised from autograd's own lines costs nothing per op (np.errstate around every op
+# would add about a quarter to a small op). Sums go through np.add.reduce, not ndarray.sum, whose
+# warnings would come from NumPy's own lines.
+_IEEE_FILTER_ARGS = ("ignore", r"(overflow|invalid value|divide by zero|underflow) encountered", RuntimeWarning,
+                     r"autograd\.")
+warnings.filterwarnings(*_IEEE_FILTER_ARGS)
+_IEEE_FILTER = warnings.filters[0]
+
+
+def _keep_numpy_quiet() -> None:
+    """Put the filter above back if a ``warnings.catch_warnings`` block (pytest runs each test in one) dropped it."""
+    if _IEEE_FILTER not in warnings.filters:
+        warnings.filterwarnings(*_IEEE_FILTER_ARGS)
 
 
 # ---------------------------------------------------------------------- converting inputs
@@ -166,6 +193,56 @@ def _result(data: Any, children: tuple, op: str, rules: tuple[Rule, ...], words:
     return out
 
 
+# Along an axis that is not the array's fastest-varying one NumPy adds entries one after another,
+# so in float32 the error grows with the length (1e-4 of a sum of 10^4 rows of 0.1, 1e-2 at 10^6).
+# A longer line is added pairwise instead, as PyTorch's cascade sum does: its two halves are added
+# again and again until _PAIRWISE_LEAF entries are left, and those are added in float64. The error
+# then stays near 2e-7 whatever the length; lines up to _PAIRWISE_LEAF (a usual batch) cost no more.
+_PAIRWISE_LEAF = 128
+
+
+def _sum(x: np.ndarray, axes: tuple | None, keepdims: bool = False) -> np.ndarray:
+    """``x.sum(axis=axes, keepdims=keepdims)``, a long line along a slow axis added pairwise (see above)."""
+    if axes is None:
+        axes = tuple(range(x.ndim))
+    dtype = x.dtype
+    halved = False
+    for axis in axes:
+        if x.shape[axis] > _PAIRWISE_LEAF and axis not in _summed_pairwise_by_numpy(x, axes):
+            x, halved = _halve(x, axis), True
+    if not halved:
+        return np.add.reduce(x, axis=axes, keepdims=keepdims)
+    return np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=np.float64).astype(dtype, copy=False)
+
+
+def _summed_pairwise_by_numpy(x: np.ndarray, axes: tuple) -> set:
+    """The reduced axes NumPy already sums pairwise: those its innermost loop runs along."""
+    if not x.flags.c_contiguous:
+        return {a for a in axes if x.strides[a] == x.itemsize}
+    inner, a = set(), x.ndim - 1
+    while a >= 0 and (a in axes or x.shape[a] == 1):  # the trailing reduced axes merge into one loop
+        inner.add(a)
+        a -= 1
+    return inner
+
+
+def _halve(x: np.ndarray, axis: int) -> np.ndarray:
+    """Add the second half of ``x`` along ``axis`` onto the first until at most _PAIRWISE_LEAF entries are left."""
+    x = np.swapaxes(x, 0, axis)
+    n, half = len(x), len(x) // 2
+    work = x[:half] + x[half : 2 * half]  # a new array: ``x`` itself is never written
+    if n % 2:
+        work[0] += x[-1]
+    n = half
+    while n > _PAIRWISE_LEAF:
+        half = n // 2
+        if n % 2:
+            work[0] += work[n - 1]
+        np.add(work[:half], work[half : 2 * half], out=work[:half])
+        n = half
+    return np.swapaxes(work[:n], 0, axis)
+
+
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum ``grad`` down to ``shape``: the backward of NumPy broadcasting, done here for every op.
 
@@ -175,7 +252,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
     if axes:
-        grad = np.asarray(np.add.reduce(grad, axis=axes))  # a sum (a 0-d one is a NumPy scalar: keep an array)
+        grad = np.asarray(_sum(grad, axes))  # a sum (a 0-d one is a NumPy scalar: keep an array)
     return grad if grad.shape == shape else grad.reshape(shape)
 
 
@@ -187,11 +264,29 @@ def _broadcast(func: Callable, a: np.ndarray, b: np.ndarray, op: str) -> np.ndar
         raise ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together") from None
 
 
-def _normalise_axis(axis: Any) -> Any:
-    """``axis`` as None, an int or a tuple of ints (lists accepted)."""
-    if axis is None or isinstance(axis, (int, np.integer)):
-        return axis
-    return tuple(int(a) for a in axis)
+def _axes(axis: Any, ndim: int, op: str) -> tuple | None:
+    """``axis`` (None, an int, or a list or tuple of ints; negatives count from the end) as None or a tuple.
+
+    As in PyTorch, a 0-d Tensor accepts axis 0 and -1, which reduce nothing. ``()`` also reduces
+    nothing (NumPy's rule; PyTorch reduces everything).
+    """
+    if axis is None:
+        return None
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
+        axes = (int(axis),)
+    elif isinstance(axis, (list, tuple)) and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
+                                                 for a in axis):
+        axes = tuple(int(a) for a in axis)
+    else:
+        raise TypeError(f"{op}: axis must be None, an int or a list or tuple of ints, got {axis!r}")
+    size = max(ndim, 1)
+    for a in axes:
+        if not -size <= a < size:
+            raise ValueError(f"{op}: axis {a} is out of range for a Tensor with {ndim} axes")
+    axes = tuple(a % size for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: axis {axis!r} names an axis twice")
+    return () if ndim == 0 else axes
 
 
 def _expand(grad: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
@@ -229,6 +324,7 @@ class Tensor:
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
         self.data = _to_array(data, dtype)
+        _keep_numpy_quiet()
         self.grad: np.ndarray | None = None
         self.requires_grad = bool(requires_grad)
         self.label = label
@@ -268,6 +364,13 @@ class Tensor:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d Tensor")
         return len(self.data)
+
+    def __bool__(self) -> bool:
+        """The truth of a one-element Tensor (0-d included), as NumPy; with more elements it is ambiguous."""
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a Tensor of shape {self.data.shape} is ambiguous: "
+                             "compare its data, e.g. (t.data > 0).any() or .all()")
+        return bool(self.data.reshape(()))
 
     def __repr__(self) -> str:
         values = np.array2string(self.data, precision=4, threshold=6, edgeitems=2, separator=", ", prefix="Tensor(")
@@ -443,40 +546,58 @@ class Tensor:
         """The identity activation: returns ``self`` (no node is added)."""
         return self
 
-    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
-        """Limit values to [low, high] (None: no limit). The grad flows where low <= x <= high."""
+    def clip(self, low: ArrayLike | None = None, high: ArrayLike | None = None) -> Tensor:
+        """Limit values to [low, high] (None: no limit), as ``torch.clamp``: min(max(x, low), high).
+
+        The bounds may be numbers, arrays or Tensors (broadcast against x); the grad flows to x
+        where low <= x <= high, to a Tensor ``low`` where x < low < high, and to a Tensor ``high``
+        where x > high or high < low (there the result is ``high``).
+        """
         x = self.data
-        inside = np.ones(x.shape, dtype=bool)
-        if low is not None:
-            inside &= x >= low
-        if high is not None:
-            inside &= x <= high
-        return _result(np.clip(x, low, high), (self,), "clip", (
-            lambda g: g * inside,
-        ), ("d(clip x)/dx = 1 inside [low, high] else 0",))
+        bounds = [b if b is None or isinstance(b, Tensor) else _lift(b, self) for b in (low, high)]
+        lo, hi = (None if b is None else b.data for b in bounds)
+        out = x if lo is None else _broadcast(np.maximum, x, lo, "clip")
+        out = out if hi is None else _broadcast(np.minimum, out, hi, "clip")
+        inside = (True if lo is None else x >= lo) & (True if hi is None else x <= hi)
+        children, rules = [self], [lambda g: g * inside]  # d clip/dx = 1 inside [low, high], 0 outside
+        if lo is not None:
+            below = x < lo if hi is None else (x < lo) & (lo < hi)
+            children.append(bounds[0])
+            rules.append(lambda g: g * below)  # d clip/dlow = 1 where the result is low
+        if hi is not None:
+            above = x > hi if lo is None else (x > hi) | (hi < lo)
+            children.append(bounds[1])
+            rules.append(lambda g: g * above)  # d clip/dhigh = 1 where the result is high
+        words = ("d(clip x)/dx = 1 inside [low, high] else 0", "d(clip x)/dlow = 1 where x < low < high",
+                 "d(clip x)/dhigh = 1 where x > high or high < low")
+        words = words[:1] + (words[1:2] if lo is not None else ()) + (words[2:] if hi is not None else ())
+        return _result(out if out is not x else x.copy(), tuple(children), "clip", tuple(rules), words)
 
     # ------------------------------------------------------------------ functions of two inputs
     def maximum(self, other: ArrayLike) -> Tensor:
-        """Element-wise larger of two; at a tie the grad goes to ``self`` (as Value's ``max``)."""
+        """Element-wise larger of two; at a tie each gets half the grad, as ``torch.maximum``.
+
+        (``max`` along an axis, and ``max`` over Values, give a tie's grad to the first maximum.)
+        """
         other = _lift(other, self)
         a, b = self.data, other.data
         out = _broadcast(np.maximum, a, b, "maximum")
-        first = a >= b
+        share = np.where(a == b, 0.5, (a > b).astype(a.dtype))  # a's share of the grad: 1, 1/2 at a tie, 0
         return _result(out, (self, other), "maximum", (
-            lambda g: np.where(first, g, 0),
-            lambda g: np.where(first, 0, g),
-        ), ("d max(a,b)/da = 1 where a >= b", "d max(a,b)/db = 1 where b > a"))
+            lambda g: g * share,
+            lambda g: g * (1 - share),
+        ), ("d max(a,b)/da = 1 where a > b, 1/2 at a tie", "d max(a,b)/db = 1 where b > a, 1/2 at a tie"))
 
     def minimum(self, other: ArrayLike) -> Tensor:
-        """Element-wise smaller of two; at a tie the grad goes to ``self``."""
+        """Element-wise smaller of two; at a tie each gets half the grad, as ``torch.minimum``."""
         other = _lift(other, self)
         a, b = self.data, other.data
         out = _broadcast(np.minimum, a, b, "minimum")
-        first = a <= b
+        share = np.where(a == b, 0.5, (a < b).astype(a.dtype))  # a's share of the grad: 1, 1/2 at a tie, 0
         return _result(out, (self, other), "minimum", (
-            lambda g: np.where(first, g, 0),
-            lambda g: np.where(first, 0, g),
-        ), ("d min(a,b)/da = 1 where a <= b", "d min(a,b)/db = 1 where b < a"))
+            lambda g: g * share,
+            lambda g: g * (1 - share),
+        ), ("d min(a,b)/da = 1 where a < b, 1/2 at a tie", "d min(a,b)/db = 1 where b < a, 1/2 at a tie"))
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
         """Matrix product, as ``np.matmul``: 1-D operands act as vectors, leading axes are batches."""
@@ -487,62 +608,90 @@ class Tensor:
 
     # ------------------------------------------------------------------ reductions
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Sum of the elements (along ``axis``), as ``np.sum``."""
+        """Sum of the elements (along ``axis``: an int, or a list or tuple of ints), as ``np.sum``.
+
+        ``axis=()`` sums over no axis and returns the elements unchanged (NumPy's rule; PyTorch's
+        ``sum(dim=())`` sums everything). On a 0-d Tensor, axis 0 and -1 are accepted (as PyTorch).
+        Long sums are added pairwise, so float32 keeps PyTorch's accuracy over large batches.
+        """
         x = self.data
-        axis = _normalise_axis(axis)
-        return _result(x.sum(axis=axis, keepdims=keepdims), (self,), "sum", (
-            lambda g: np.full(x.shape, _expand(g, axis, keepdims)),
+        axes = _axes(axis, x.ndim, "sum")
+        return _result(_sum(x, axes, keepdims), (self,), "sum", (
+            lambda g: np.full(x.shape, _expand(g, axes, keepdims)),
         ), ("d(sum x)/dx_i = 1",))
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Mean of the elements (along ``axis``), as ``np.mean``."""
+        """Mean of the elements (along ``axis``, as in ``sum``); an empty reduction is refused."""
         x = self.data
-        axis = _normalise_axis(axis)
-        _refuse_empty_reduction(x, axis, "mean")
-        out = x.mean(axis=axis, keepdims=keepdims)
-        count = x.size // max(out.size, 1) if x.size else 1
+        axes = _axes(axis, x.ndim, "mean")
+        _refuse_empty_reduction(x, axes, "mean")
+        count = _reduced_count(x.shape, axes)
+        out = _sum(x, axes, keepdims) / count
         return _result(out, (self,), "mean", (
-            lambda g: np.full(x.shape, _expand(g, axis, keepdims) / count),
+            lambda g: np.full(x.shape, _expand(g, axes, keepdims) / count),
         ), ("d(mean x)/dx_i = 1/n",))
 
-    def max(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        """The largest element (along ``axis``); the grad flows to the first maximum, as in Value."""
+    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """The largest element (along ``axis``, as in ``sum``).
+
+        The grad flows to the first maximum only, as ``max`` over Values does (PyTorch's full
+        ``max()`` shares it among tied maxima; ``maximum`` of two Tensors splits ties in half).
+        """
         x = self.data
-        if not (axis is None or isinstance(axis, (int, np.integer))):
-            raise TypeError(f"max: axis must be an int or None, got {axis!r}")
-        if x.size == 0:
-            raise ValueError(f"max of an empty Tensor of shape {x.shape}")
-        winner = np.argmax(x, axis=axis, keepdims=axis is not None)
-        return _result(x.max(axis=axis, keepdims=keepdims), (self,), "max", (
-            lambda g: _scatter_max(g, x.shape, winner, axis, keepdims),
+        axes = _axes(axis, x.ndim, "max")
+        if _reduced_count(x.shape, axes) == 0:
+            raise ValueError(f"max of an empty Tensor of shape {x.shape} has no value")
+        if axes is not None and 1 < len(axes) < x.ndim:
+            return self._max_over_axes(axes, keepdims)
+        if axes is not None and len(axes) == x.ndim:
+            axes = None  # every axis: the same as no axis
+        single = None if axes is None else axes[0] if axes else ()
+        if single == ():
+            # Over no axis each element is its own maximum.
+            return _result(x.copy(), (self,), "max", (lambda g: g,), ("d(max x)/dx_i = 1 over no axis",))
+        winner = np.argmax(x, axis=single, keepdims=single is not None)
+        return _result(x.max(axis=single, keepdims=keepdims), (self,), "max", (
+            lambda g: _scatter_max(g, x.shape, winner, single, keepdims),
         ), ("d(max x)/dx_i = 1 at the first maximum, else 0",))
 
-    def logsumexp(self, axis: int | None = -1, keepdims: bool = False) -> Tensor:
+    def _max_over_axes(self, axes: tuple, keepdims: bool) -> Tensor:
+        """``max`` over several (not all) axes: move them to the end, merge them into one, take its max."""
+        kept = tuple(a for a in range(self.data.ndim) if a not in axes)
+        moved = self.transpose(kept + axes)
+        merged = moved.reshape(moved.shape[: len(kept)] + (-1,)).max(axis=-1)
+        if keepdims:
+            merged = merged.reshape(tuple(1 if a in axes else n for a, n in enumerate(self.data.shape)))
+        return merged
+
+    def logsumexp(self, axis: int | Sequence[int] | None = -1, keepdims: bool = False) -> Tensor:
         """log Σ exp(x) along ``axis``, computed as m + log Σ exp(x - m) so large inputs do not overflow."""
         x = self.data
-        _refuse_empty_reduction(x, axis, "logsumexp")
-        m = x.max(axis=axis, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
-        lse = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
-        return _result(lse if keepdims else np.squeeze(lse, axis=axis), (self,), "logsumexp", (
-            lambda g: _expand(g, axis, keepdims) * np.exp(x - lse),
+        axes = _axes(axis, x.ndim, "logsumexp")
+        _refuse_empty_reduction(x, axes, "logsumexp")
+        m = x.max(axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
+        lse = m + np.log(_sum(np.exp(x - m), axes, keepdims=True))
+        return _result(lse if keepdims else np.squeeze(lse, axis=axes), (self,), "logsumexp", (
+            lambda g: _expand(g, axes, keepdims) * np.exp(x - lse),
         ), ("d(lse x)/dx_i = softmax(x)_i",))
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x_i) / Σ exp(x_j) along ``axis``, stable for large inputs."""
+    def softmax(self, axis: int | Sequence[int] = -1) -> Tensor:
+        """exp(x_i) / Σ exp(x_j) along ``axis``, stable for large inputs (an empty axis gives an empty result)."""
         x = self.data
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
-        s = e / e.sum(axis=axis, keepdims=True)
+        axes = _axes(axis, x.ndim, "softmax")
+        e = np.exp(x - x.max(axis=axes, keepdims=True, initial=-np.inf))
+        s = e / _sum(e, axes, keepdims=True)
         return _result(s, (self,), "softmax", (
-            lambda g: s * (g - (g * s).sum(axis=axis, keepdims=True)),
+            lambda g: s * (g - _sum(g * s, axes, keepdims=True)),
         ), ("d s_i/dx_j = s_i (delta_ij - s_j)",))
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """x_i - logsumexp(x) along ``axis``, stable for large inputs."""
+    def log_softmax(self, axis: int | Sequence[int] = -1) -> Tensor:
+        """x_i - logsumexp(x) along ``axis``, stable for large inputs (an empty axis gives an empty result)."""
         x = self.data
-        shifted = x - x.max(axis=axis, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        axes = _axes(axis, x.ndim, "log_softmax")
+        shifted = x - x.max(axis=axes, keepdims=True, initial=-np.inf)
+        out = shifted - np.log(_sum(np.exp(shifted), axes, keepdims=True))
         return _result(out, (self,), "log_softmax", (
-            lambda g: g - np.exp(out) * g.sum(axis=axis, keepdims=True),
+            lambda g: g - np.exp(out) * _sum(g, axes, keepdims=True),
         ), ("d(x_i - lse)/dx_j = delta_ij - s_j",))
 
     def cross_entropy(self, targets: Any, reduction: str = "mean") -> Tensor:
@@ -571,8 +720,9 @@ class Tensor:
 
     def flatten(self, start_axis: int = 0) -> Tensor:
         """Merge the axes from ``start_axis`` on into one (``flatten(1)`` keeps the batch axis)."""
-        start = start_axis % self.data.ndim if self.data.ndim else 0
-        return self.reshape(self.data.shape[:start] + (-1,))
+        shape = self.data.shape
+        start = start_axis % len(shape) if shape else 0
+        return self.reshape(shape[:start] + (math.prod(shape[start:]),))  # not -1: a zero-size shape is ambiguous
 
     def transpose(self, *axes: int | Sequence[int]) -> Tensor:
         """Permute the axes (reverse them when none are given), as ``np.transpose``."""
@@ -690,6 +840,8 @@ def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray) -> np.nd
     if contribution.dtype != data.dtype:
         contribution = contribution.astype(data.dtype)
     grad = child.grad
+    if grad is not None and (type(grad) is not np.ndarray or grad.shape != data.shape):
+        grad = _grad_so_far(child)
     if grad is None:
         if child._children:
             child.grad = contribution
@@ -707,20 +859,39 @@ def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray) -> np.nd
     return contribution
 
 
+def _grad_so_far(t: Tensor) -> np.ndarray | None:
+    """``t.grad`` as backward may add into it: None, or an array of ``t``'s shape.
+
+    A number 0 set by hand (micrograd's ``p.grad = 0.0``) counts as no grad yet. Any other number,
+    or an array of another shape, is refused: adding into it would lose the gradient.
+    """
+    grad = t.grad
+    if grad is None or (type(grad) is np.ndarray and grad.shape == t.data.shape):
+        return grad
+    if isinstance(grad, numbers.Real) and not isinstance(grad, (bool, np.ndarray)) and grad == 0:
+        t.grad = None
+        return None
+    what = f"an array of shape {grad.shape}" if isinstance(grad, np.ndarray) else repr(grad)
+    name = f"Tensor {t.label!r}" if t.label else "a Tensor"
+    raise ValueError(f"the grad of {name} of shape {t.data.shape} was set to {what}: a Tensor's grad is None "
+                     f"or an array of shape {t.data.shape}; set it to None (or 0.0) to clear it")
+
+
 # ---------------------------------------------------------------------- ops with more machinery
 def _pow_tensors(base: Tensor, exponent: Tensor) -> Tensor:
     """``base ** exponent`` when the exponent is a Tensor too (so it may get a grad)."""
     b, w = base.data, exponent.data
-    if exponent.requires_grad and (b <= 0).any():
-        raise ValueError("**: base must be positive when the exponent requires grad (d/dw b^w = b^w·ln b)")
+    if exponent.requires_grad and (b < 0).any():
+        raise ValueError("**: a negative base has no real logarithm, and the exponent requires grad "
+                         "(d/dw b^w = b^w·ln b)")
     out = _broadcast(np.power, b, w, "**")
     if np.any((b < 0) & (np.floor(w) != w)):
         raise ValueError("**: negative base to a non-integer power is not a real number")
     if np.any((b == 0) & (w < 0)):
         raise ZeroDivisionError("**: 0 to a negative power is a division by zero")
     return _result(out, (base, exponent), "**", (
-        lambda g: g * w * b ** (w - 1),
-        lambda g: g * out * np.log(b),
+        lambda g: g * np.where(w == 0, 0, w * b ** (w - 1)),  # 0 where w = 0, as torch
+        lambda g: g * np.where(b == 0, 0, out * np.log(b)),  # 0 where b = 0, as torch
     ), ("d(b^w)/db = w*b^(w-1)", "d(b^w)/dw = b^w*ln(b)"))
 
 
@@ -770,20 +941,30 @@ def _scatter_max(g: np.ndarray, shape: tuple, winner: np.ndarray, axis: int | No
 
 
 def _as_index(index: Any) -> Any:
-    """An index with Tensors and lists turned into arrays (float Tensors holding whole numbers become ints)."""
+    """An index as NumPy reads it, with every list or tuple of positions made an array.
+
+    Inside an index tuple, ``x[(0, 0),]`` picks element 0 twice, as in NumPy: made an array, the
+    picks are seen as such, so their grads add up. Tensors and Values are refused as indices.
+    """
     if isinstance(index, tuple):
-        return tuple(_as_index(i) for i in index)
-    if isinstance(index, Tensor):
-        index = index.data
-        if index.dtype.kind == "f":
-            if not np.all(index == np.round(index)):
-                raise IndexError("a Tensor used as an index must hold whole numbers")
-            index = index.astype(np.intp)
-    elif isinstance(index, Value):
+        return tuple(_index_part(part) for part in index)
+    return _index_part(index)
+
+
+def _index_part(part: Any) -> Any:
+    if isinstance(part, Tensor):
+        raise TypeError("a Tensor cannot be an index (it holds floats: a mask made a Tensor has lost its booleans); "
+                        "index with a NumPy array or a list, e.g. t[mask.data > 0] or t[positions.data.astype(int)]")
+    if isinstance(part, Value):
         raise TypeError("cannot index a Tensor with a Value; use an int")
-    elif isinstance(index, list):
-        index = np.asarray(index)
-    return index
+    if isinstance(part, (list, tuple)):
+        array = np.asarray(part)
+        if array.size == 0:
+            return array.astype(np.intp)  # [] picks nothing, as in NumPy
+        if array.dtype.kind not in "iub":
+            raise IndexError(f"an index list must hold ints or booleans, got {part!r}")
+        return array
+    return part
 
 
 def _is_basic_index(index: Any) -> bool:
@@ -816,7 +997,7 @@ def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
     target = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
     shifted = x2 - x2.max(axis=1, keepdims=True)
     exps = np.exp(shifted)
-    sums = exps.sum(axis=1, keepdims=True)
+    sums = np.add.reduce(exps, axis=1, keepdims=True)
     log_probs = shifted - np.log(sums)
     probs = exps / sums
     if target.shape == x.shape and target.dtype.kind == "f":  # probabilities (e.g. one-hot)
@@ -835,12 +1016,12 @@ def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
             raise ValueError(f"cross_entropy: labels must be in 0..{classes - 1} for {classes} classes, got {bad[:5]}")
         target_probs = np.zeros(x2.shape, dtype=x.dtype)
         target_probs[np.arange(n), labels] = 1
-    losses = -(target_probs * log_probs).sum(axis=1)
-    total_target = target_probs.sum(axis=1, keepdims=True)  # 1 per row for labels and one-hot rows
+    losses = -np.add.reduce(target_probs * log_probs, axis=1)
+    total_target = np.add.reduce(target_probs, axis=1, keepdims=True)  # 1 per row for labels and one-hot rows
     if reduction == "mean":
-        out, scale = losses.mean() if n else np.asarray(np.nan, x.dtype), 1.0 / max(n, 1)
+        out, scale = np.add.reduce(losses) / n if n else np.asarray(np.nan, x.dtype), 1.0 / max(n, 1)
     elif reduction == "sum":
-        out, scale = losses.sum(), 1.0
+        out, scale = np.add.reduce(losses), 1.0
     else:
         out, scale = (losses if x.ndim == 2 else losses[0]), None
 

@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", metavar="PATH", help="draw the graph to PATH (.svg, .png, .dot)")
     parser.add_argument(
-        "--local-grads", action="store_true", help="label each edge with ∂out/∂in and what backprop sends along it"
+        "--local-grads", action="store_true", help="label each edge: ∂n/∂w1 = 1.5 and w1.grad += ..."
     )
     parser.add_argument("--steps", action="store_true", help="print backprop one node at a time")
 

@@ -96,6 +96,10 @@ def _map_along(x: Any, axis: int, f: Callable) -> np.ndarray:
     return np.moveaxis(out, -1, axis)
 
 
+def _number(x: Any) -> float:
+    return x.data if isinstance(x, Value) else x
+
+
 def _value_min(values: list) -> Value:
     return -scalar.max([-v for v in values])
 
@@ -156,12 +160,12 @@ class ValueOps:
     def clip(self, x, low, high):
         return _map(lambda v: _value_min([scalar.max([v, low]), high]), x)
 
-    # two inputs
+    # two inputs: at a tie each input gets half the grad, as Tensor.maximum and torch.maximum
     def maximum(self, a, b):
-        return _map2(lambda u, v: scalar.max([u, v]), a, b)
+        return _map2(lambda u, v: (u + v) * 0.5 if _number(u) == _number(v) else scalar.max([u, v]), a, b)
 
     def minimum(self, a, b):
-        return _map2(lambda u, v: _value_min([u, v]), a, b)
+        return _map2(lambda u, v: (u + v) * 0.5 if _number(u) == _number(v) else _value_min([u, v]), a, b)
 
     def linear(self, x, weight, bias=None):
         out = x @ weight.T
@@ -472,6 +476,7 @@ case("clip", ((3, 4),), ("away",))(lambda ops, a: ops.clip(a, -1.0, 1.2))
 case("maximum_broadcast", ((3, 4), (4,)))(lambda ops, a, b: ops.maximum(a, b))
 case("minimum_broadcast", ((3, 1), (1, 4)))(lambda ops, a, b: ops.minimum(a, b))
 case("maximum_number", ((3, 4),), ("away",))(lambda ops, a: ops.maximum(a, 0.0))
+case("maximum_minimum_ties_split", ((3,),))(lambda ops, a: ops.maximum(a, a * 1.0) + ops.minimum(a * 2.0, a + a))
 
 # matmul, like NumPy's
 case("matmul_2d", ((3, 4), (4, 2)))(lambda ops, a, b: a @ b)

@@ -54,7 +54,7 @@ ACTIVE_EDGE_COLOUR = "#d62728"
 CHECK_OK_COLOUR = "#b7e4b0"
 CHECK_FAIL_COLOUR = "#ff9c9c"
 # |grad| from small (cool) to large (warm); all light enough for black text.
-GRAD_PALETTE = ("#e4dcf2", "#b9d3f0", "#bde5b2", "#fff09a", "#ffbe73", "#ff8a65")
+GRAD_PALETTE = ("#ece6f5", "#d6cbee", "#b9d3f0", "#bde5b2", "#fff09a", "#ffd280", "#ffb070", "#ff8a65")
 ZERO_GRAD_COLOUR = "#ffffff"
 PLAIN_FILL = "#ffffff"
 OP_FILL = "#eeeeee"

@@ -657,12 +657,14 @@ def _group_box(
         rows = []
         if show_data:
             z, a = order[group.total], order[group.output]
-            z_text = value_text(z.data) if is_tensor(z) else short_number(z.data)
-            if group.output != group.total:
-                a_text = value_text(a.data) if is_tensor(a) else short_number(a.data)
-                rows.append(f"z = {z_text}, a = {group.activation}(z) = {a_text}")
+            if is_tensor(z):  # a layer of a tensor graph: one line per array
+                rows.append(f"z = x@Wᵀ+b: {value_text(z.data)}")
+                if group.output != group.total:
+                    rows.append(f"a = {group.activation}(z): {value_text(a.data)}")
+            elif group.output != group.total:
+                rows.append(f"z = {short_number(z.data)}, a = {group.activation}(z) = {short_number(a.data)}")
             else:
-                rows.append(f"z = w·x+b = {z_text}")
+                rows.append(f"z = w·x+b = {short_number(z.data)}")
         grad_of = group.output if show_grad else None
         column = (group.layer, group.number)
     else:

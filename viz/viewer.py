@@ -66,7 +66,7 @@ def layout(scene: Scene, frames: list[FrameView], rankdir: str = "LR", timeout: 
     """Lay the scene out once (Graphviz, JSON output): box positions, arrow paths, group frames, label places."""
     boxes = []
     # Without laid-out labels, notes go beside the arrows' tails: the ranks keep room for them.
-    ranksep = 0.45 if scene.labelled_arrows else 3.0
+    ranksep = 0.45 if scene.labelled_arrows else 2.8
     dot = [f'digraph viewer {{ rankdir={rankdir} nodesep=0.18 ranksep={ranksep} fontname="{FONT}"']
     dot.append('node [shape=box fixedsize=true label=""]')
     grad_lines_of: dict[str, int] = {}

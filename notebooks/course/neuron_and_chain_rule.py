@@ -208,11 +208,14 @@ CELLS = [
 
         `entrada.grad += derivada local × nodo.grad`
 
-        `viz.BackpropStepper` guarda un fotograma por nodo. En Jupyter, el paso a paso de abajo
-        muestra un deslizador con botones *anterior*/*siguiente*: el nodo que se procesa aparece
-        recuadrado en rojo, y las aristas que entran en su operación muestran la derivada local y
-        lo que se acaba de sumar. (`stepper.to_html("backprop.html")` escribe los mismos fotogramas
-        en una página que se abre en cualquier navegador.)
+        `viz.BackpropStepper` guarda un fotograma por nodo. En Jupyter se ve con botones
+        *anterior*/*siguiente*, *reproducir*/*pausa* con una velocidad, un deslizador y las
+        flechas del teclado (una pulsación, un fotograma); el dibujo se acerca, se aleja y se
+        arrastra. El nodo que se procesa aparece recuadrado en rojo; cada arista que entra en su
+        operación dice su derivada local con los nombres de los nodos (`∂n/∂w1 = 1.5`) y lo que
+        se acaba de sumar (`w1.grad += 1.5 × 0.71 = 1.07`), y el rótulo de arriba enuncia ese paso
+        de la regla de la cadena con sus números. (`stepper.to_html("backprop.html")` escribe el
+        mismo visor en una página que se abre en cualquier navegador, sin conexión.)
         """,
         en="""
         ## Backpropagation, step by step
@@ -223,11 +226,13 @@ CELLS = [
 
         `input.grad += local derivative × node.grad`
 
-        `viz.BackpropStepper` records one frame per node. In Jupyter the stepper below shows a
-        slider with *previous*/*next* buttons: the node being processed is outlined in red, the
-        edges into its operation show the local derivative and what was just added.
-        (`stepper.to_html("backprop.html")` writes the same frames to a page that opens in any
-        browser.)
+        `viz.BackpropStepper` records one frame per node. In Jupyter it shows *previous*/*next*,
+        *play*/*pause* with a speed, a slider and the arrow keys (one press, one frame); the
+        picture zooms and pans. The node being processed is outlined in red; each edge into its
+        operation names its local derivative with the nodes' labels (`∂n/∂w1 = 1.5`) and what was
+        just added (`w1.grad += 1.5 × 0.71 = 1.07`), and the caption above states that chain-rule
+        step with its numbers. (`stepper.to_html("backprop.html")` writes the same viewer to a page
+        that opens in any browser, offline.)
         """,
     ),
     code("""
@@ -464,6 +469,50 @@ CELLS = [
            title="«una neurona aprende un objetivo|one neuron learning a target»")
     ax.grid(alpha=0.3)
     plt.show()
+    """),
+    md(
+        es="""
+        ## De una neurona a una red: niveles de detalle
+
+        Con muchas neuronas, el dibujo de cada operación deja de leerse. `viz.draw_graph` dibuja el
+        mismo grafo a tres niveles (`level=`): `"op"` (cada operación, como arriba), `"neuron"`
+        (una caja por neurona, con su suma ponderada `z`, su activación `a` y su gradiente; los
+        pesos entran como cajas con nombre) y `"layer"` (una caja por capa). Por defecto elige el
+        nivel más fino que se puede leer, y lo dice en el dibujo. Cada neurona se llama por su capa
+        y su número: `z(1,2)` es la suma ponderada de la neurona 2 de la capa 1.
+        """,
+        en="""
+        ## From one neuron to a network: levels of detail
+
+        With many neurons, a picture of every operation can no longer be read. `viz.draw_graph`
+        draws the same graph at three levels (`level=`): `"op"` (every operation, as above),
+        `"neuron"` (one box per neuron, with its weighted sum `z`, its activation `a` and its grad;
+        the weights come in as labelled boxes) and `"layer"` (one box per layer). By default it
+        picks the finest level that stays readable, and says so in the picture. Each neuron is named
+        by its layer and number: `z(1,2)` is the weighted sum of neuron 2 of layer 1.
+        """,
+    ),
+    code("""
+    network = nn.MLP(2, [4, 1], seed=0)
+    network_loss = (network([1.5, -0.5]) - target) ** 2
+    network_loss.backward()
+    viz.draw_graph(network_loss, level="neuron", show_local_grads=True)
+    """),
+    md(
+        es="""
+        `expand=` abre una neurona (o una capa) dentro del dibujo resumido: se ven sus operaciones y
+        el gradiente que le llega desde arriba. Y el paso a paso también puede ir neurona a neurona.
+        """,
+        en="""
+        `expand=` opens one neuron (or layer) inside the collapsed picture: its operations appear,
+        with the gradient that reaches it from above. The stepper can go neuron by neuron too.
+        """,
+    ),
+    code("""
+    viz.draw_graph(network_loss, level="neuron", expand=[network.layers[0].neurons[1]], show_local_grads=True)
+    """),
+    code("""
+    viz.BackpropStepper(network_loss, level="neuron")
     """),
     md(
         es="""

@@ -314,6 +314,34 @@ CELLS = [
     """),
     md(
         es="""
+        ### La retropropagación de un punto, neurona a neurona
+
+        ¿Qué hace `backward()` dentro de esta red? El paso a paso sobre la pérdida de un solo punto
+        de entrenamiento (el peor clasificado, para que su pérdida no sea cero), con los pesos
+        entrenados, recorre las 33 neuronas de la última a la primera: en cada fotograma, una
+        neurona recibe su gradiente y lo reparte entre sus pesos y las neuronas de la capa anterior.
+        (Hay 337 parámetros: cada neurona los resume en su caja.)
+        """,
+        en="""
+        ### Backprop of one point, neuron by neuron
+
+        What does `backward()` do inside this network? The stepper on the loss of a single training
+        point (the worst classified, so that its loss is not zero), with the trained weights, walks
+        the 33 neurons from the last to the first: in each frame one neuron receives its gradient
+        and shares it among its weights and the neurons of the layer before. (There are 337
+        parameters: each neuron sums its own up in its box.)
+        """,
+    ),
+    code("""
+    margins = [target * model(list(x)).data for x, target in zip(X, y)]
+    worst = int(np.argmin(margins))        # «el punto peor clasificado: su pérdida no es cero|the worst point: its loss is not zero»
+    point_loss = nn.hinge_loss([model(list(X[worst]))], y[worst : worst + 1])
+    stepper = viz.BackpropStepper(point_loss, model=model)
+    print(stepper.caption(3))
+    stepper
+    """),
+    md(
+        es="""
         ## La tasa de aprendizaje
 
         Demasiado pequeña y el entrenamiento avanza a paso de tortuga; demasiado grande y cada paso

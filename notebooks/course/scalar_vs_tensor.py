@@ -126,6 +126,19 @@ CELLS = [
     viz.draw_graph(tensor_loss, show_local_grads=True, rankdir="TB")
     """),
     md(
+        es="""
+        `level="layer"` lo resume aún más: una caja por capa (la operación lineal, sus pesos y su
+        activación), con la norma del gradiente que el color de la caja refleja.
+        """,
+        en="""
+        `level="layer"` sums it up further: one box per layer (the linear op, its weights and its
+        activation), with the gradient norm that the box's colour follows.
+        """,
+    ),
+    code("""
+    viz.draw_graph(tensor_loss, level="layer", color_by_grad=True)
+    """),
+    md(
         es=r"""
         ## La reducción de la difusión es la suma de los gradientes escalares
 

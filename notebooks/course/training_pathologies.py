@@ -106,6 +106,26 @@ CELLS = [
     """),
     md(
         es="""
+        El mismo desvanecimiento se ve en el grafo: con `color_by_grad=True` cada neurona se
+        colorea según el tamaño de su gradiente, en escala logarítmica (la leyenda da cada rango).
+        En esta red sigmoide de seis capas ocultas, las neuronas cercanas a la salida son cálidas y
+        las de la primera capa, frías: reciben gradientes varios órdenes de magnitud menores.
+        """,
+        en="""
+        The same vanishing shows on the graph: with `color_by_grad=True` each neuron is coloured by
+        the size of its gradient on a log scale (the legend gives each range). In this sigmoid
+        network of six hidden layers the neurons near the output are warm and those of the first
+        layer cold: their gradients are orders of magnitude smaller.
+        """,
+    ),
+    code("""
+    deep_scalar = nn.MLP(2, [4] * 6 + [1], activation="sigmoid", seed=0)
+    deep_loss = (deep_scalar([float(v) for v in X[0]]) - 1.0) ** 2
+    deep_loss.backward()
+    viz.draw_graph(deep_loss, level="neuron", color_by_grad=True, rankdir="TB")
+    """),
+    md(
+        es="""
         `nn.grad_norms(model)` da los mismos números para una sola pasada hacia atrás, sin
         entrenar: un chequeo rápido de la salud de una arquitectura nueva.
         """,

@@ -151,7 +151,7 @@ def test_unlabelled_nodes_are_named_by_their_op_and_inputs():
 
 # ---------------------------------------------------------------------- levels
 def test_neuron_level_of_a_2_4_1_mlp_orders_and_titles_every_neuron():
-    model = nn.MLP(2, [4, 1], seed=0)
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
     loss = loss_of(model)
     for scene in (build_scene(loss, "neuron"), build_scene(loss, "neuron", model=model)):
         titles = [box.title for box in scene.boxes if box.kind == "neuron"]
@@ -170,7 +170,7 @@ def test_neuron_level_of_a_2_4_1_mlp_orders_and_titles_every_neuron():
 
 
 def test_order_of_neurons_in_the_picture_follows_the_model():
-    model = nn.MLP(2, [16, 16, 1], seed=0)
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
     source = viz.to_dot(loss_of(model), level="neuron")
     chains = re.findall(r"\{rank=same; ([^\[]+) \[style=invis\]\}", source)
     columns = [chain.split(" -> ") for chain in chains if chain.startswith("n")]
@@ -178,7 +178,7 @@ def test_order_of_neurons_in_the_picture_follows_the_model():
 
 
 def test_too_big_goes_up_a_level_and_says_so_never_refused():
-    model = nn.MLP(2, [16, 16, 1], seed=0)
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
     loss = loss_of(model)
     scene = build_scene(loss)  # auto
     assert scene.level == "neuron" and "neuron level" in scene.note
@@ -193,7 +193,7 @@ def test_too_big_goes_up_a_level_and_says_so_never_refused():
 
 
 def test_unfused_neurons_are_found_from_the_model():
-    model = nn.MLP(2, [3, 1], seed=0, fused=False)
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0, fused=False)
     loss = loss_of(model)
     assert build_scene(loss, "neuron").level == "op"  # nothing to find without the model
     scene = build_scene(loss, "neuron", model=model)
@@ -206,7 +206,7 @@ def test_unfused_neurons_are_found_from_the_model():
 
 
 def test_expanding_one_neuron_draws_its_ops_with_the_grad_that_reaches_it():
-    model = nn.MLP(2, [4, 1], seed=0)
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
     loss = loss_of(model)
     neuron = model.layers[0].neurons[1]
     for item in ("layer 1 · neuron 2", neuron):
@@ -223,7 +223,7 @@ def test_expanding_one_neuron_draws_its_ops_with_the_grad_that_reaches_it():
 
 
 def test_a_tensor_mlp_is_drawn_one_box_per_layer():
-    model = nn.layers.mlp(2, [8, 8, 1], seed=0, dtype=np.float64)
+    model = nn.layers.mlp(2, [8, 8, 1], activation="tanh", seed=0, dtype=np.float64)
     X = Tensor(np.random.default_rng(0).standard_normal((16, 2)))
     loss = ((model(X) - 1.0) ** 2).mean()
     loss.backward()
@@ -256,7 +256,7 @@ def test_render_without_a_suffix_writes_svg(tmp_path):
 
 
 def test_a_spanish_picture_and_stepper_speak_spanish():
-    model = nn.MLP(2, [4, 1], seed=0)
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
     loss = loss_of(model)
     text = " ".join(texts(viz.to_svg(loss, level="neuron", color_by_grad=True, language="es")))
     assert "capa 1 · neurona 2" in text and "valor" in text and "escala logarítmica" in text
@@ -270,7 +270,7 @@ def test_a_spanish_picture_and_stepper_speak_spanish():
 
 # ---------------------------------------------------------------------- the stepper at every size
 def tensor_mlp_loss():
-    model = nn.layers.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    model = nn.layers.mlp(2, [4, 1], activation="tanh", seed=0, dtype=np.float64)
     X = Tensor(np.random.default_rng(1).standard_normal((8, 2)))
     return ((model(X) - 1.0) ** 2).mean()
 
@@ -348,3 +348,24 @@ def test_caption_states_the_chain_rule_step_with_numbers():
     assert f"n.grad = {viz.scene.short_number(upstream)}" in caption
     short = viz.scene.short_number
     assert f"w1.grad += 0.5 × {short(upstream)} = {short(0.5 * upstream)}" in caption
+
+
+def test_arrows_reach_the_boxes():
+    """Every arrowhead into a value box touches the box (the box is the whole node: no margin around it)."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = (a * b + a).tanh()
+    out.label = "out"
+    root = ET.fromstring(viz.to_svg(out).encode("utf-8"))
+    boxes = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node" and g.get("id", "").startswith("v"):
+            xs = [float(p.split(",")[0]) for poly in g.iter(f"{SVG}polygon") for p in poly.get("points").split()]
+            boxes[g.get("id")] = min(xs)
+    checked = 0
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "edge" and g.get("id", "").startswith("r"):
+            head = g.get("id")[1:]
+            tip = max(float(p.split(",")[0]) for p in next(g.iter(f"{SVG}polygon")).get("points").split())
+            assert abs(tip - boxes[f"v{head}"]) < 1.5, (g.get("id"), tip, boxes[f"v{head}"])
+            checked += 1
+    assert checked == 3
