@@ -454,7 +454,7 @@ CELLS = [
     fig, axes = plt.subplots(2, 2, figsize=(14, 8), layout="constrained")
     for k, (name, runs) in enumerate(regularised.items()):
         colour = f"C{k}"
-        for seed, (model, history) in zip(seeds, runs):
+        for seed, (_, history) in zip(seeds, runs):
             label = name if seed == 0 else None
             axes[0, 0].plot(history.val_loss, color=colour, linewidth=1, label=label)
             axes[0, 1].plot(history.val_accuracy, color=colour, linewidth=1, alpha=0.8, label=label)
