@@ -17,7 +17,8 @@ import numpy as np
 from autograd.gradcheck import InputCheck, compare_grads
 from autograd.graph import topological_order
 
-from .graph import CHECK_FAIL_COLOUR, CHECK_OK_COLOUR, DrawOptions, Frame, NodeMark, _language, scene_digraph
+from .graph import CHECK_FAIL_COLOUR, CHECK_OK_COLOUR, DrawOptions, Frame, NodeMark, scene_digraph
+from .messages import language as _language
 from .messages import message
 from .scene import format_number, value_text
 

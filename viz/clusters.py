@@ -17,6 +17,9 @@ from typing import Any
 
 from autograd.graph import topological_order
 
+from .messages import language as _language
+from .messages import message
+
 Group = tuple[str, Sequence[Any]]  # a name and the parameters of that group
 
 
@@ -32,7 +35,7 @@ def _layers_of(model: Any) -> list:
 
 
 def _layer_name(position: int, layer: Any) -> str:
-    return f"layer {position}: {type(layer).__name__}"
+    return message("layer_name", layer=position)
 
 
 def layer_groups(model: Any) -> list[list[Group]]:
@@ -60,7 +63,9 @@ def neuron_groups(model: Any) -> list[list[Group]]:
         if neurons is None:
             ranked.append([(_layer_name(position, layer), parameters)])
         else:
-            ranked.append([(f"layer {position}, neuron {j + 1}", n.parameters()) for j, n in enumerate(neurons)])
+            ranked.append(
+                [(message("neuron_title", layer=position, neuron=j + 1), n.parameters()) for j, n in enumerate(neurons)]
+            )
     return ranked
 
 
@@ -106,15 +111,18 @@ def assign_groups(root: Any, ranked_groups: Sequence[Sequence[Group]], outputs: 
     return assignment
 
 
-def neuron_clusters(model: Any, root: Any, outputs: Any = None) -> dict[Any, str]:
+def neuron_clusters(model: Any, root: Any, outputs: Any = None, language: str | None = None) -> dict[Any, str]:
     """Group ``root``'s graph by neuron (scalar MLP) or by layer (models without neurons).
 
     Pass the result as ``draw_graph(root, clusters=...)``. ``outputs``: the model's output
-    node(s), so that a loss computed after them stays outside the boxes.
+    node(s), so that a loss computed after them stays outside the boxes. The group titles are in
+    ``language`` ("en" or "es"; default: ``viz.set_language``'s).
     """
-    return assign_groups(root, neuron_groups(model), outputs)
+    with _language(language):
+        return assign_groups(root, neuron_groups(model), outputs)
 
 
-def layer_clusters(model: Any, root: Any, outputs: Any = None) -> dict[Any, str]:
+def layer_clusters(model: Any, root: Any, outputs: Any = None, language: str | None = None) -> dict[Any, str]:
     """Group ``root``'s graph by layer; see ``neuron_clusters``."""
-    return assign_groups(root, layer_groups(model), outputs)
+    with _language(language):
+        return assign_groups(root, layer_groups(model), outputs)

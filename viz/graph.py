@@ -29,7 +29,8 @@ import graphviz
 from autograd.graph import topological_order
 
 from .dot_binary import run_layout
-from .messages import language, message
+from .messages import language as _language
+from .messages import message
 from .scene import (
     DEFAULT_MAX_EDGES_PER_NODE,
     DEFAULT_MAX_NODES,
@@ -459,12 +460,6 @@ def draw_graph(
         wanted = _indices_of(order, highlight)
         frame = Frame(highlight={scene.box_of[i] for i in wanted}, title=title)
         return scene_digraph(scene, options, frame)
-
-
-def _language(name: str | None):
-    from contextlib import nullcontext
-
-    return language(name) if name is not None else nullcontext()
 
 
 def to_dot(root: Node, **draw_options: Any) -> str:

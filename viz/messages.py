@@ -25,6 +25,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "validation": "validation",
         "test": "test",
         "norm": "norm",
+        "min_max": "min {low}, max {high}",
+        "tensor": "tensor",
+        "frame": "frame",
         "legend_title": "|grad| (log scale)",
         "neuron_title": "layer {layer} · neuron {neuron}",
         "layer_title": "layer {layer}: linear {size}",
@@ -194,6 +197,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "validation": "validación",
         "test": "prueba",
         "norm": "norma",
+        "min_max": "mín {low}, máx {high}",
+        "tensor": "tensor",
+        "frame": "fotograma",
         "legend_title": "|grad| (escala logarítmica)",
         "neuron_title": "capa {layer} · neurona {neuron}",
         "layer_title": "capa {layer}: lineal {size}",
@@ -378,10 +384,10 @@ def get_language() -> str:
 
 
 @contextmanager
-def language(name: str) -> Iterator[None]:
-    """Draw in ``name`` inside the ``with`` block, then go back to the language before it."""
+def language(name: str | None) -> Iterator[None]:
+    """Draw in ``name`` inside the ``with`` block, then go back to the language before it (None: no change)."""
     previous = get_language()
-    set_language(name)
+    set_language(previous if name is None else name)
     try:
         yield
     finally:

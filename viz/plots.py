@@ -376,8 +376,9 @@ def plot_activations(
     ``Value``, so the picture also shows what the engine computes: note where the slope is
     near 0 (saturation: sigmoid and tanh for large |x|, ReLU for x < 0).
     """
-    if isinstance(activations, str) or (isinstance(activations, tuple) and len(activations) == 2
-                                        and isinstance(activations[1], Mapping)):
+    if isinstance(activations, str) or (
+        isinstance(activations, tuple) and len(activations) == 2 and isinstance(activations[1], Mapping)
+    ):
         activations = [activations]  # one activation, not a sequence of them
     specs = [(a, {}) if isinstance(a, str) else (a[0], dict(a[1])) for a in activations]
     if not specs:

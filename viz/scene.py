@@ -121,7 +121,7 @@ def data_lines(node: Any) -> list[str]:
     if data.size <= SMALL_TENSOR_SIZE:
         lines.append(_array_text(data))
     elif data.size:
-        lines.append(f"min {format_number(data.min())}, max {format_number(data.max())}")
+        lines.append(message("min_max", low=format_number(data.min()), high=format_number(data.max())))
     return lines
 
 
@@ -207,7 +207,7 @@ def node_name(node: Any) -> str:
     if node.op:
         return node.op
     if is_tensor(node):
-        return "tensor"
+        return message("tensor")
     return short_number(node.data)
 
 
@@ -529,7 +529,10 @@ def _expanded_keys(groups: Sequence[NeuronGroup], expand: Sequence[Any], order: 
                 item in (group.title, group.key)
                 or (own and any(id(p) in params for p in own))
                 or (id(item) in ids and ids[id(item)] in group.members)
-                or (isinstance(item, str) and item.lower() == f"layer {group.layer}".lower())
+                or (
+                    isinstance(item, str)
+                    and item.lower() in (f"layer {group.layer}", message("layer_name", layer=group.layer))
+                )
             ):
                 wanted.add(group.key)
                 matched = True

@@ -32,12 +32,12 @@ from .graph import (
     Frame,
     GradScale,
     GraphPicture,
-    _language,
     box_fill,
     scale_for_scene,
     scene_digraph,
 )
 from .messages import get_language, message
+from .messages import language as _language
 from .scene import DEFAULT_MAX_NODES, Scene, contribution_text, derivative_text, format_number, short_number, value_text
 from .viewer import FrameView, iframe, viewer_data, viewer_page
 

@@ -41,7 +41,7 @@
   });
   var slider = html("input", "rg-slider", bar);
   slider.type = "range"; slider.min = "0"; slider.max = String(data.frames.length - 1); slider.value = "0";
-  slider.setAttribute("aria-label", "frame");
+  slider.setAttribute("aria-label", data.words.frame);
   var counter = html("span", "rg-counter", bar);
   var zoomOut = button("\u2212", "zoom-out"); zoomOut.title = data.words.zoom_out;
   var zoomIn = button("+", "zoom-in"); zoomIn.title = data.words.zoom_in;

@@ -285,7 +285,8 @@ def viewer_data(
         legend=[[text, colour] for text, colour in scale.legend_entries()] if scale is not None else [],
         legend_title=message("legend_title"),
         words={
-            key: message(key) for key in ("previous", "next", "play", "pause", "speed", "zoom_in", "zoom_out", "fit")
+            key: message(key)
+            for key in ("previous", "next", "play", "pause", "speed", "zoom_in", "zoom_out", "fit", "frame")
         },
         counter=message("frame_counter", k="{k}", last="{last}"),
         build_seconds=round(time.perf_counter() - started, 3),

@@ -289,13 +289,13 @@ def test_neuron_clusters_box_each_neuron_and_leave_the_loss_out():
     for l, layer in enumerate(model.layers, start=1):
         for j, neuron in enumerate(layer.neurons, start=1):
             for p in neuron.parameters():
-                assert clusters[p] == f"layer {l}, neuron {j}"
-    assert clusters[out] == "layer 3, neuron 1"
+                assert clusters[p] == f"layer {l} · neuron {j}"
+    assert clusters[out] == "layer 3 · neuron 1"
     assert loss not in clusters
     source = viz.to_dot(loss, clusters=clusters)
     assert source.count("subgraph cluster_") == 3 + 2 + 1
     layers = viz.layer_clusters(model, loss, outputs=out)
-    assert {layers[p] for p in model.layers[1].parameters()} == {"layer 2: Layer"}
+    assert {layers[p] for p in model.layers[1].parameters()} == {"layer 2"}
     assert viz.to_dot(loss, clusters=layers).count("subgraph cluster_") == 3
 
 
@@ -307,8 +307,8 @@ def test_layer_clusters_of_a_tensor_sequential():
     out = model(Tensor(np.ones((3, 2))))
     loss = (out * out).mean()
     clusters = viz.layer_clusters(model, loss, outputs=out)
-    assert sorted(set(clusters.values())) == ["layer 1: Linear", "layer 2: Linear"]
-    assert clusters[out] == "layer 2: Linear" and loss not in clusters
+    assert sorted(set(clusters.values())) == ["layer 1", "layer 2"]
+    assert clusters[out] == "layer 2" and loss not in clusters
     svg = svg_root(viz.to_svg(loss, clusters=clusters))
     assert len([g for g in svg.iter(f"{SVG}g") if g.get("class") == "cluster"]) == 2
 

@@ -369,3 +369,63 @@ def test_arrows_reach_the_boxes():
             assert abs(tip - boxes[f"v{head}"]) < 1.5, (g.get("id"), tip, boxes[f"v{head}"])
             checked += 1
     assert checked == 3
+
+
+ENGLISH_WORDS = {
+    "data",
+    "shape",
+    "layer",
+    "neuron",
+    "norm",
+    "step",
+    "finite",
+    "agrees",
+    "start",
+    "leaf",
+    "drawn",
+    "min",
+    "max",
+    "previous",
+    "next",
+    "play",
+    "pause",
+    "speed",
+    "fit",
+    "frame",
+    "then",
+    "log",
+}
+
+
+def english_words_in(text: str) -> set[str]:
+    return ENGLISH_WORDS & set(re.findall(r"[a-z]+", text.lower()))
+
+
+def test_in_spanish_no_english_word_is_drawn():
+    """Every text of graph, clusters, stepper and checks comes from the message table (names in code aside)."""
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+    loss = loss_of(model)
+    tensor_model = nn.layers.mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64)
+    tensor_loss = ((tensor_model(Tensor(np.ones((8, 2)))) - 1.0) ** 2).mean()
+    tensor_loss.backward()
+    pictures = [
+        viz.to_svg(loss, level="op", show_local_grads=True, color_by_grad=True, language="es"),
+        viz.to_svg(loss, level="neuron", expand=[model.layers[0].neurons[0]], color_by_grad=True, language="es"),
+        viz.to_svg(loss, level="layer", language="es", model=model),
+        viz.to_svg(tensor_loss, level="op", show_local_grads=False, language="es"),
+        viz.to_svg(tensor_loss, level="layer", color_by_grad=True, language="es"),
+        viz.to_svg(viz.draw_gradcheck(lambda a: (a * a).tanh(), [Value(0.5, label="a")], language="es")),
+        viz.to_svg(loss, clusters=viz.neuron_clusters(model, loss, language="es"), level="op", language="es"),
+    ]
+    for svg in pictures:
+        shown = " ".join(texts(svg))
+        assert not english_words_in(shown), (english_words_in(shown), shown[:300])
+    stepper = viz.BackpropStepper(loss, level="neuron", language="es", color_by_grad=True)
+    for k in range(len(stepper)):
+        view = stepper.frame_view(k)
+        words = " ".join([view.caption, *(r for rows in view.grad_rows.values() for r in rows)])
+        assert not english_words_in(words), (k, english_words_in(words), words)
+    with viz.messages.language("es"):
+        data = viz.stepper.viewer_data(stepper.scene, [stepper.frame_view(0)], title=viz.message("stepper_title"))
+    controls = " ".join([*data["words"].values(), data["counter"], data["note"], data["legend_title"], data["title"]])
+    assert not english_words_in(controls), controls

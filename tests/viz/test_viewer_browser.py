@@ -31,6 +31,8 @@ def wait_for_viewer(driver, timeout: float = 10.0) -> None:
 
 
 def open_page(driver, path: Path) -> None:
+    driver.switch_to.default_content()
+    console_errors(driver)  # forget what earlier pages (other tests share the browser) logged
     driver.get(path.as_uri())
     wait_for_viewer(driver)
 
@@ -197,6 +199,8 @@ def test_the_viewer_shown_by_a_notebook_cell(browser, tmp_path):
     # The output as a notebook shows it: in a cell about 1,100 px wide.
     page = tmp_path / "notebook_output.html"
     page.write_text(f'<!DOCTYPE html><html><body style="margin: 0 90px; width: 1100px">{fragment}</body></html>')
+    browser.switch_to.default_content()
+    console_errors(browser)
     browser.get(page.as_uri())
     browser.switch_to.frame(browser.find_element("css selector", "iframe"))
     try:
