@@ -84,15 +84,23 @@ def model_scores(model: Any, points: np.ndarray) -> np.ndarray:
     scores.
     """
     points = np.asarray(points, dtype=np.float64)
-    with no_grad():
-        if _is_scalar_model(model):
-            outputs = np.array([_as_number(model(list(row))) for row in points], dtype=np.float64)
-        elif hasattr(model, "parameters"):
-            from autograd.tensor import Tensor
+    # Drawn in evaluation mode (dropout off, so the picture is the model's answer, not one random mask).
+    was_training = getattr(model, "training", None)
+    if was_training:
+        model.eval()
+    try:
+        with no_grad():
+            if _is_scalar_model(model):
+                outputs = np.array([_as_number(model(list(row))) for row in points], dtype=np.float64)
+            elif hasattr(model, "parameters"):
+                from autograd.tensor import Tensor
 
-            outputs = _as_number(model(Tensor(points)))
-        else:
-            outputs = _as_number(model(points))
+                outputs = _as_number(model(Tensor(points)))
+            else:
+                outputs = _as_number(model(points))
+    finally:
+        if was_training:
+            model.train()
     outputs = np.asarray(outputs, dtype=np.float64)
     if outputs.ndim == 2 and outputs.shape[1] == 1:
         outputs = outputs[:, 0]

@@ -213,3 +213,13 @@ def test_plots_follow_set_language_and_default_to_english(tmp_path):
     assert "época" in spanish and "epoch" not in spanish
     with pytest.raises(ValueError, match="'fr'"):
         plots.plot_activations(["tanh"], language="fr")
+
+
+def test_a_model_with_dropout_is_drawn_in_evaluation_mode_and_left_as_it_was():
+    model = nn.layers.mlp(2, [32, 1], activation="relu", dropout=0.5, seed=0, dtype=np.float64)
+    model.train()
+    points = np.random.default_rng(0).normal(size=(50, 2))
+    first, second = plots.model_scores(model, points), plots.model_scores(model, points)
+    np.testing.assert_array_equal(first, second)  # no dropout mask: the same scores every time
+    np.testing.assert_allclose(first, nn.predict(model, points)[:, 0])
+    assert model.training, "the model goes back to training mode"
