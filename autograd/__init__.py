@@ -14,7 +14,7 @@ from .functional import cross_entropy, linear, log_softmax, logsumexp, max, soft
 from .gradcheck import GradcheckError, InputCheck, compare_grads, gradcheck, numerical_grads
 from .mode import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .tensor import Tensor, concatenate, stack, where
-from .value import Value
+from .value import Value, weighted_sum
 
 __all__ = [
     "AnomalyError",
@@ -47,6 +47,7 @@ __all__ = [
     "softmax",
     "stack",
     "topological_order",
+    "weighted_sum",
     "where",
 ]
 

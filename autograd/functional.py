@@ -94,16 +94,16 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """
     if not isinstance(x, Tensor):
         x = _lift(x, weight)
-    a, w = x.data, weight.data
+    a, w = x._data, weight._data
     if w.ndim != 2 or a.ndim == 0 or a.shape[-1] != w.shape[1]:
         raise ValueError(f"linear: input of shape {a.shape} does not fit a weight of shape {w.shape} "
                          "(expected input (..., in_features) and weight (out_features, in_features))")
     out = a @ w.T
     children: tuple = (x, weight)
     if bias is not None:
-        if bias.data.shape != (w.shape[0],):
+        if bias._data.shape != (w.shape[0],):
             raise ValueError(f"linear: bias of shape {bias.data.shape} does not fit a weight of shape {w.shape}")
-        out += bias.data
+        out += bias._data
         children += (bias,)
     a2 = a.reshape(-1, a.shape[-1])
     rules = (

@@ -97,7 +97,7 @@ def _keep_numpy_quiet() -> None:
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """``data`` as a float array: float32 unless float64 is given or asked for (see the module docstring)."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     elif isinstance(data, Value):
         raise TypeError("cannot mix a Value with a Tensor: use Tensor ops throughout, or Value.item() for a number")
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
@@ -139,10 +139,17 @@ def _refuse_empty_reduction(x: np.ndarray, axis: Any, op: str) -> None:
         raise ValueError(f"{op} over an empty axis of a Tensor of shape {x.shape} has no value")
 
 
+# In-place changes of a tensor's numbers are counted on one clock: ``t._version`` is the tick of
+# t's last change, ``node._made_at`` the tick when an op made the node. A node whose input changed
+# after it was made holds stale numbers in its backward rules (PyTorch raises then too).
+_data_changes = 0
+
+
 def _constant(data: np.ndarray) -> Tensor:
     """A Tensor that needs no grad, built without the checks of ``__init__``."""
     out = object.__new__(Tensor)
-    out.data = data
+    out._data = data
+    out._version = 0
     out.grad = None
     out.requires_grad = False
     out.label = ""
@@ -157,8 +164,8 @@ def _lift(x: Any, like: Tensor) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (float, int)) and not isinstance(x, bool):
-        return _constant(np.asarray(x, dtype=like.data.dtype))
-    return _constant(_to_array(x, like.data.dtype))
+        return _constant(np.asarray(x, dtype=like._data.dtype))
+    return _constant(_to_array(x, like._data.dtype))
 
 
 def _result(data: Any, children: tuple, op: str, rules: tuple[Rule, ...], words: tuple[str, ...]) -> Tensor:
@@ -171,7 +178,8 @@ def _result(data: Any, children: tuple, op: str, rules: tuple[Rule, ...], words:
     if type(data) is not np.ndarray:  # NumPy returns 0-d results as scalars
         data = np.asarray(data)
     out = object.__new__(Tensor)
-    out.data = data
+    out._data = data
+    out._version = 0
     out.grad = None
     out.label = ""
     out._op = op
@@ -185,9 +193,10 @@ def _result(data: Any, children: tuple, op: str, rules: tuple[Rule, ...], words:
                 out._children = children
                 out._vjps = rules
                 out._rule_words = words
+                out._made_at = _data_changes
                 break
     if state.detect_anomaly and not np.isfinite(data).all():
-        shapes = ", ".join(str(c.data.shape) for c in children)
+        shapes = ", ".join(str(c._data.shape) for c in children)
         bad = data.size - int(np.isfinite(data).sum())
         raise AnomalyError(f"{op}: result has {bad} NaN/inf value(s), inputs of shapes ({shapes}) (anomaly detected)")
     return out
@@ -313,7 +322,8 @@ class Tensor:
     """
 
     __slots__ = (
-        "data", "grad", "requires_grad", "label", "_children", "_vjps", "_rule_words", "_op", "_owns_grad",
+        "_data", "grad", "requires_grad", "label", "_children", "_vjps", "_rule_words", "_op", "_owns_grad",
+        "_version", "_made_at",
         "__weakref__",
     )
     # Make NumPy defer to Tensor: ``array * tensor`` calls ``Tensor.__rmul__``.
@@ -323,7 +333,8 @@ class Tensor:
     _LOCAL_GRADS_ARE_NUMBERS = False
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None, label: str = "") -> None:
-        self.data = _to_array(data, dtype)
+        self._data = _to_array(data, dtype)
+        self._version = 0
         _keep_numpy_quiet()
         self.grad: np.ndarray | None = None
         self.requires_grad = bool(requires_grad)
@@ -336,24 +347,44 @@ class Tensor:
 
     # ------------------------------------------------------------------ describing
     @property
+    def data(self) -> np.ndarray:
+        """The numbers, a NumPy array (shared, not copied).
+
+        Assigning it (``t.data = ...``, ``t.data -= lr * t.grad``, an optimiser's ``step()``) is a
+        change a graph built earlier cannot follow: its ``backward()`` then raises, as PyTorch does
+        after an in-place change. Writing into the array itself (``t.data[...] = ...``) is not
+        seen, like PyTorch's ``.data``.
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value: ArrayLike) -> None:
+        # Assigning (``t.data = ...``, ``t.data += ...``, an optimiser's step) counts as a change:
+        # a graph built before it then refuses to backpropagate instead of using the new numbers.
+        global _data_changes
+        self._data = value if type(value) is np.ndarray else _to_array(value, self._data.dtype)
+        _data_changes += 1
+        self._version = _data_changes
+
+    @property
     def shape(self) -> tuple:
         """The shape of ``data``."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
         """The number of axes of ``data``."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
         """The number of elements of ``data``."""
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
         """float32 or float64."""
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -361,20 +392,20 @@ class Tensor:
         return not self._children
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d Tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __bool__(self) -> bool:
         """The truth of a one-element Tensor (0-d included), as NumPy; with more elements it is ambiguous."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"the truth value of a Tensor of shape {self.data.shape} is ambiguous: "
                              "compare its data, e.g. (t.data > 0).any() or .all()")
-        return bool(self.data.reshape(()))
+        return bool(self._data.reshape(()))
 
     def __repr__(self) -> str:
-        values = np.array2string(self.data, precision=4, threshold=6, edgeitems=2, separator=", ", prefix="Tensor(")
-        extra = f", dtype={self.data.dtype}" if self.data.dtype != np.float32 else ""
+        values = np.array2string(self._data, precision=4, threshold=6, edgeitems=2, separator=", ", prefix="Tensor(")
+        extra = f", dtype={self.data.dtype}" if self._data.dtype != np.float32 else ""
         if self.requires_grad:
             extra += f", op={self._op!r}" if self._op else ", requires_grad=True"
         if self.label:
@@ -383,35 +414,35 @@ class Tensor:
 
     def item(self) -> float:
         """The number held by a one-element Tensor, as a Python float."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item() needs a Tensor with one element, got shape {self.data.shape}")
-        return float(self.data.reshape(()))
+        return float(self._data.reshape(()))
 
     def numpy(self) -> np.ndarray:
         """The data array itself (shared, not copied)."""
-        return self.data
+        return self._data
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """``np.asarray(t)`` (plotting, printing): the data, outside the graph."""
         if dtype is None and not copy:
-            return self.data
-        return np.array(self.data, dtype=dtype, copy=True)
+            return self._data
+        return np.array(self._data, dtype=dtype, copy=True)
 
     def detach(self) -> Tensor:
         """A Tensor sharing this data, with no history and no grad."""
-        return _constant(self.data)
+        return _constant(self._data)
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
-        return _result(_broadcast(np.add, self.data, other.data, "+"), (self, other), "+", (
+        return _result(_broadcast(np.add, self._data, other._data, "+"), (self, other), "+", (
             lambda g: g,
             lambda g: g,
         ), ("d(a+b)/da = 1", "d(a+b)/db = 1"))
 
     def __mul__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         return _result(_broadcast(np.multiply, a, b, "*"), (self, other), "*", (
             lambda g: g * b,
             lambda g: g * a,
@@ -420,7 +451,7 @@ class Tensor:
     def __pow__(self, exponent: ArrayLike) -> Tensor:
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
             n = float(exponent)
-            x = self.data
+            x = self._data
             if n < 0 and (x == 0).any():
                 raise ZeroDivisionError(f"**: 0.0 ** {n:g} is a division by zero")
             if not n.is_integer() and (x < 0).any():
@@ -434,20 +465,20 @@ class Tensor:
         return _pow_tensors(_lift(base, self), self)
 
     def __neg__(self) -> Tensor:
-        return _result(-self.data, (self,), "neg", (
+        return _result(-self._data, (self,), "neg", (
             lambda g: -g,
         ), ("d(-a)/da = -1",))
 
     def __sub__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
-        return _result(_broadcast(np.subtract, self.data, other.data, "-"), (self, other), "-", (
+        return _result(_broadcast(np.subtract, self._data, other._data, "-"), (self, other), "-", (
             lambda g: g,
             lambda g: -g,
         ), ("d(a-b)/da = 1", "d(a-b)/db = -1"))
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
         other = _lift(other, self)
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         if (b == 0).any():
             raise ZeroDivisionError(f"/: division by zero ({int((b == 0).sum())} zero(s) in the divisor)")
         return _result(_broadcast(np.divide, a, b, "/"), (self, other), "/", (
@@ -470,14 +501,14 @@ class Tensor:
     # ------------------------------------------------------------------ functions of one input
     def exp(self) -> Tensor:
         """e^x, element-wise."""
-        out = np.exp(self.data)
+        out = np.exp(self._data)
         return _result(out, (self,), "exp", (
             lambda g: g * out,
         ), ("d(e^x)/dx = e^x",))
 
     def log(self) -> Tensor:
         """Natural logarithm, element-wise; every element must be positive."""
-        x = self.data
+        x = self._data
         _check_positive(x, "log")
         return _result(np.log(x), (self,), "log", (
             lambda g: g / x,
@@ -485,7 +516,7 @@ class Tensor:
 
     def sqrt(self) -> Tensor:
         """Square root, element-wise; every element must be non-negative."""
-        x = self.data
+        x = self._data
         _check_positive(x, "sqrt", strict=False)
         out = np.sqrt(x)
         return _result(out, (self,), "sqrt", (
@@ -494,14 +525,14 @@ class Tensor:
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent, element-wise."""
-        t = np.tanh(self.data)
+        t = np.tanh(self._data)
         return _result(t, (self,), "tanh", (
             lambda g: g * (1 - t * t),
         ), ("d(tanh x)/dx = 1 - tanh^2 x",))
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x), element-wise, without overflow for large |x|."""
-        x = self.data
+        x = self._data
         e = np.exp(-np.abs(x))  # two forms, as in Value, so exp never overflows
         s = np.where(x >= 0, 1, e) / (1 + e)
         return _result(s, (self,), "sigmoid", (
@@ -510,14 +541,14 @@ class Tensor:
 
     def relu(self) -> Tensor:
         """max(x, 0), element-wise."""
-        x = self.data
+        x = self._data
         return _result(np.maximum(x, 0), (self,), "relu", (
             lambda g: g * (x > 0),
         ), ("d(relu x)/dx = 1 if x > 0 else 0",))
 
     def leaky_relu(self, alpha: float = 0.01) -> Tensor:
         """x where x > 0, else alpha·x."""
-        x = self.data
+        x = self._data
         positive = x > 0
         return _result(np.where(positive, x, alpha * x), (self,), "leaky_relu", (
             lambda g: np.where(positive, g, alpha * g),
@@ -525,7 +556,7 @@ class Tensor:
 
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x where x > 0, else alpha·(e^x - 1)."""
-        x = self.data
+        x = self._data
         positive = x > 0
         scaled_exp = alpha * np.exp(np.minimum(x, 0))  # alpha e^x where x <= 0 (clamped: no overflow)
         return _result(np.where(positive, x, scaled_exp - alpha), (self,), "elu", (
@@ -534,7 +565,7 @@ class Tensor:
 
     def abs(self) -> Tensor:
         """|x|, element-wise."""
-        x = self.data
+        x = self._data
         return _result(np.abs(x), (self,), "abs", (
             lambda g: g * np.sign(x),
         ), ("d|x|/dx = sign(x)",))
@@ -553,9 +584,9 @@ class Tensor:
         where low <= x <= high, to a Tensor ``low`` where x < low < high, and to a Tensor ``high``
         where x > high or high < low (there the result is ``high``).
         """
-        x = self.data
+        x = self._data
         bounds = [b if b is None or isinstance(b, Tensor) else _lift(b, self) for b in (low, high)]
-        lo, hi = (None if b is None else b.data for b in bounds)
+        lo, hi = (None if b is None else b._data for b in bounds)
         out = x if lo is None else _broadcast(np.maximum, x, lo, "clip")
         out = out if hi is None else _broadcast(np.minimum, out, hi, "clip")
         inside = (True if lo is None else x >= lo) & (True if hi is None else x <= hi)
@@ -580,7 +611,7 @@ class Tensor:
         (``max`` along an axis, and ``max`` over Values, give a tie's grad to the first maximum.)
         """
         other = _lift(other, self)
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         out = _broadcast(np.maximum, a, b, "maximum")
         share = np.where(a == b, 0.5, (a > b).astype(a.dtype))  # a's share of the grad: 1, 1/2 at a tie, 0
         return _result(out, (self, other), "maximum", (
@@ -591,7 +622,7 @@ class Tensor:
     def minimum(self, other: ArrayLike) -> Tensor:
         """Element-wise smaller of two; at a tie each gets half the grad, as ``torch.minimum``."""
         other = _lift(other, self)
-        a, b = self.data, other.data
+        a, b = self._data, other._data
         out = _broadcast(np.minimum, a, b, "minimum")
         share = np.where(a == b, 0.5, (a < b).astype(a.dtype))  # a's share of the grad: 1, 1/2 at a tie, 0
         return _result(out, (self, other), "minimum", (
@@ -614,7 +645,7 @@ class Tensor:
         ``sum(dim=())`` sums everything). On a 0-d Tensor, axis 0 and -1 are accepted (as PyTorch).
         Long sums are added pairwise, so float32 keeps PyTorch's accuracy over large batches.
         """
-        x = self.data
+        x = self._data
         axes = _axes(axis, x.ndim, "sum")
         return _result(_sum(x, axes, keepdims), (self,), "sum", (
             lambda g: np.full(x.shape, _expand(g, axes, keepdims)),
@@ -622,7 +653,7 @@ class Tensor:
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
         """Mean of the elements (along ``axis``, as in ``sum``); an empty reduction is refused."""
-        x = self.data
+        x = self._data
         axes = _axes(axis, x.ndim, "mean")
         _refuse_empty_reduction(x, axes, "mean")
         count = _reduced_count(x.shape, axes)
@@ -637,7 +668,7 @@ class Tensor:
         The grad flows to the first maximum only, as ``max`` over Values does (PyTorch's full
         ``max()`` shares it among tied maxima; ``maximum`` of two Tensors splits ties in half).
         """
-        x = self.data
+        x = self._data
         axes = _axes(axis, x.ndim, "max")
         if _reduced_count(x.shape, axes) == 0:
             raise ValueError(f"max of an empty Tensor of shape {x.shape} has no value")
@@ -656,16 +687,16 @@ class Tensor:
 
     def _max_over_axes(self, axes: tuple, keepdims: bool) -> Tensor:
         """``max`` over several (not all) axes: move them to the end, merge them into one, take its max."""
-        kept = tuple(a for a in range(self.data.ndim) if a not in axes)
+        kept = tuple(a for a in range(self._data.ndim) if a not in axes)
         moved = self.transpose(kept + axes)
         merged = moved.reshape(moved.shape[: len(kept)] + (-1,)).max(axis=-1)
         if keepdims:
-            merged = merged.reshape(tuple(1 if a in axes else n for a, n in enumerate(self.data.shape)))
+            merged = merged.reshape(tuple(1 if a in axes else n for a, n in enumerate(self._data.shape)))
         return merged
 
     def logsumexp(self, axis: int | Sequence[int] | None = -1, keepdims: bool = False) -> Tensor:
         """log Σ exp(x) along ``axis``, computed as m + log Σ exp(x - m) so large inputs do not overflow."""
-        x = self.data
+        x = self._data
         axes = _axes(axis, x.ndim, "logsumexp")
         _refuse_empty_reduction(x, axes, "logsumexp")
         m = x.max(axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
@@ -676,7 +707,7 @@ class Tensor:
 
     def softmax(self, axis: int | Sequence[int] = -1) -> Tensor:
         """exp(x_i) / Σ exp(x_j) along ``axis``, stable for large inputs (an empty axis gives an empty result)."""
-        x = self.data
+        x = self._data
         axes = _axes(axis, x.ndim, "softmax")
         e = np.exp(x - x.max(axis=axes, keepdims=True, initial=-np.inf))
         s = e / _sum(e, axes, keepdims=True)
@@ -686,7 +717,7 @@ class Tensor:
 
     def log_softmax(self, axis: int | Sequence[int] = -1) -> Tensor:
         """x_i - logsumexp(x) along ``axis``, stable for large inputs (an empty axis gives an empty result)."""
-        x = self.data
+        x = self._data
         axes = _axes(axis, x.ndim, "log_softmax")
         shifted = x - x.max(axis=axes, keepdims=True, initial=-np.inf)
         out = shifted - np.log(_sum(np.exp(shifted), axes, keepdims=True))
@@ -707,7 +738,7 @@ class Tensor:
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same elements in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``, -1 allowed."""
-        x = self.data
+        x = self._data
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
             shape = tuple(shape[0])
         try:
@@ -720,13 +751,13 @@ class Tensor:
 
     def flatten(self, start_axis: int = 0) -> Tensor:
         """Merge the axes from ``start_axis`` on into one (``flatten(1)`` keeps the batch axis)."""
-        shape = self.data.shape
+        shape = self._data.shape
         start = start_axis % len(shape) if shape else 0
         return self.reshape(shape[:start] + (math.prod(shape[start:]),))  # not -1: a zero-size shape is ambiguous
 
     def transpose(self, *axes: int | Sequence[int]) -> Tensor:
         """Permute the axes (reverse them when none are given), as ``np.transpose``."""
-        x = self.data
+        x = self._data
         if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
             axes = tuple(axes[0])
         axes = tuple(int(a) % max(x.ndim, 1) for a in axes) if axes else tuple(range(x.ndim))[::-1]
@@ -742,7 +773,7 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         """``t[index]`` as in NumPy: ints, slices, None, ..., boolean masks and integer arrays."""
-        x = self.data
+        x = self._data
         index = _as_index(index)
         basic = _is_basic_index(index)
         return _result(x[index], (self,), "index", (
@@ -773,17 +804,17 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("backward() on a Tensor that does not require grad (no input had requires_grad=True)")
         if grad is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"backward() without a grad needs a one-element Tensor, this one has shape {self.data.shape}: "
                     "reduce it to a scalar loss first (e.g. .sum() or .mean()), or pass grad=<array of that shape>"
                 )
-            return np.ones(self.data.shape, dtype=self.data.dtype)
+            return np.ones(self._data.shape, dtype=self._data.dtype)
         if isinstance(grad, Tensor):
-            grad = grad.data
+            grad = grad._data
         backprop.check_seed(grad)
-        seed = np.array(grad, dtype=self.data.dtype)  # a copy
-        if seed.shape != self.data.shape:
+        seed = np.array(grad, dtype=self._data.dtype)  # a copy
+        if seed.shape != self._data.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the Tensor has shape {self.data.shape}")
         return seed
 
@@ -796,6 +827,8 @@ class Tensor:
         upstream = self.grad
         if upstream is None:  # no path from the root reaches this node
             return (None,) * len(self._children)
+        if self._children and self._made_at < _data_changes:  # a tensor changed since this node was made
+            _refuse_changed_inputs(self)
         added = []
         for child, rule in zip(self._children, self._vjps):
             added.append(_accumulate(child, rule(upstream), upstream) if child.requires_grad else None)
@@ -834,7 +867,7 @@ def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray) -> np.nd
     """
     if type(contribution) is not np.ndarray:
         contribution = np.asarray(contribution)
-    data = child.data
+    data = child._data
     if contribution.shape != data.shape:
         contribution = unbroadcast(contribution, data.shape)
     if contribution.dtype != data.dtype:
@@ -859,6 +892,18 @@ def _accumulate(child: Tensor, contribution: Any, upstream: np.ndarray) -> np.nd
     return contribution
 
 
+def _refuse_changed_inputs(node: Tensor) -> None:
+    """Raise if an input of ``node`` had its data changed after ``node`` was made (see ``_data_changes``)."""
+    for child in node._children:
+        if child._version > node._made_at:
+            name = f"Tensor {child.label!r}" if child.label else "a Tensor"
+            raise RuntimeError(
+                f"backward: the data of {name} of shape {child._data.shape} was changed (e.g. by optimizer.step() "
+                f"or t.data = ...) after the op {node._op!r} used it, so the graph holds its old numbers and the "
+                "gradients would be wrong: compute the forward pass again, then call backward()"
+            )
+
+
 def _grad_so_far(t: Tensor) -> np.ndarray | None:
     """``t.grad`` as backward may add into it: None, or an array of ``t``'s shape.
 
@@ -866,7 +911,7 @@ def _grad_so_far(t: Tensor) -> np.ndarray | None:
     or an array of another shape, is refused: adding into it would lose the gradient.
     """
     grad = t.grad
-    if grad is None or (type(grad) is np.ndarray and grad.shape == t.data.shape):
+    if grad is None or (type(grad) is np.ndarray and grad.shape == t._data.shape):
         return grad
     if isinstance(grad, numbers.Real) and not isinstance(grad, (bool, np.ndarray)) and grad == 0:
         t.grad = None
@@ -880,7 +925,7 @@ def _grad_so_far(t: Tensor) -> np.ndarray | None:
 # ---------------------------------------------------------------------- ops with more machinery
 def _pow_tensors(base: Tensor, exponent: Tensor) -> Tensor:
     """``base ** exponent`` when the exponent is a Tensor too (so it may get a grad)."""
-    b, w = base.data, exponent.data
+    b, w = base._data, exponent._data
     if exponent.requires_grad and (b < 0).any():
         raise ValueError("**: a negative base has no real logarithm, and the exponent requires grad "
                          "(d/dw b^w = b^w·ln b)")
@@ -897,7 +942,7 @@ def _pow_tensors(base: Tensor, exponent: Tensor) -> Tensor:
 
 def _matmul(a: Tensor, b: Tensor) -> Tensor:
     """``a @ b`` as ``np.matmul``: 1-D operands act as a row (left) or a column (right)."""
-    x, y = a.data, b.data
+    x, y = a._data, b._data
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"@: operands need at least one axis, got shapes {x.shape} and {y.shape}; use * for scalars")
     inner = y.shape[-2] if y.ndim > 1 else y.shape[0]
@@ -989,12 +1034,12 @@ def _scatter_index(g: np.ndarray, shape: tuple, index: Any, basic: bool) -> np.n
 def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    x = logits.data
+    x = logits._data
     if x.ndim not in (1, 2):
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {x.shape}")
     x2 = x[None, :] if x.ndim == 1 else x
     n, classes = x2.shape
-    target = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    target = np.asarray(targets._data if isinstance(targets, Tensor) else targets)
     shifted = x2 - x2.max(axis=1, keepdims=True)
     exps = np.exp(shifted)
     sums = np.add.reduce(exps, axis=1, keepdims=True)
@@ -1037,7 +1082,7 @@ def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
 def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis, as ``np.concatenate``."""
     parts = _as_tensors(tensors, "concatenate")
-    arrays = [t.data for t in parts]
+    arrays = [t._data for t in parts]
     try:
         out = np.concatenate(arrays, axis=axis)
     except ValueError as error:
@@ -1056,10 +1101,10 @@ def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     """Join same-shaped tensors along a new axis, as ``np.stack``."""
     parts = _as_tensors(tensors, "stack")
-    shapes = {t.data.shape for t in parts}
+    shapes = {t._data.shape for t in parts}
     if len(shapes) > 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {', '.join(str(s) for s in shapes)}")
-    out = np.stack([t.data for t in parts], axis=axis)
+    out = np.stack([t._data for t in parts], axis=axis)
     rules = tuple(
         (lambda g, i=i: np.moveaxis(g, axis, 0)[i])  # each input gets back its own slice of the grad
         for i in range(len(parts))
@@ -1070,12 +1115,12 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
 def where(condition: Any, a: ArrayLike, b: ArrayLike) -> Tensor:
     """``a`` where ``condition`` is true, else ``b`` (broadcast together, as ``np.where``)."""
     if isinstance(condition, Tensor):
-        condition = condition.data
+        condition = condition._data
     condition = np.asarray(condition, dtype=bool)
     like = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else Tensor(0.0)
     a, b = _lift(a, like), _lift(b, like)
     try:
-        out = np.where(condition, a.data, b.data)
+        out = np.where(condition, a._data, b._data)
     except ValueError:
         raise ValueError(
             f"where: shapes {condition.shape}, {a.data.shape} and {b.data.shape} do not broadcast together"

@@ -479,6 +479,35 @@ def max(values: Sequence[Value | Number]) -> Value:  # noqa: A001 - mirrors torc
                           ("d max/dx_i = 1 for the first maximum, else 0",) * len(values))
 
 
+def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value) -> Value:
+    """w·x + b = Σ w_i x_i + b as one node, a neuron before its activation.
+
+    The local derivatives are those of the ``*`` and ``+`` nodes it replaces: x_i for w_i, w_i
+    for x_i and 1 for b, so the grads are the same numbers with 2n fewer nodes. Inputs that are
+    plain numbers get no edge (nothing to backpropagate into).
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"w·x+b: {len(weights)} weights for {len(inputs)} inputs")
+    total = bias.data
+    children: list = []
+    local_grads: list = []
+    for w, x in zip(weights, inputs):
+        if isinstance(x, Value):
+            total += w.data * x.data
+            children += (w, x)
+            local_grads += (x.data, w.data)
+        else:
+            total += w.data * x
+            children.append(w)
+            local_grads.append(x)
+    children.append(bias)
+    local_grads.append(1.0)
+    return Value._from_op(total, tuple(children), tuple(local_grads), "w·x+b", _WEIGHTED_SUM_WORDS * len(children))
+
+
+_WEIGHTED_SUM_WORDS = ("d(w·x+b)/dw_i = x_i, d(w·x+b)/dx_i = w_i, d(w·x+b)/db = 1",)
+
+
 def logsumexp(values: Sequence[Value | Number]) -> Value:
     """log(Σ exp(x_i)), computed as m + log Σ exp(x_i - m) so large inputs do not overflow."""
     values = _as_values(values)

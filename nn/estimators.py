@@ -42,11 +42,13 @@ import numpy as np
 from autograd import Tensor, no_grad
 
 from . import losses
+from .callbacks import EarlyStopping
 from .data.preprocessing import train_test_split
 from .init import make_rng
 from .layers import Linear, mlp
+from .metrics import predicted_classes
 from .optim import LBFGS, SGD, Adam
-from .train import History, fit
+from .train import fit
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ScikitLearnAdam"]
 
@@ -215,19 +217,9 @@ class _BaseMLP:
                 optimizer = SGD(params, lr=self.learning_rate_init, momentum=self.momentum,
                                 nesterov=self.nesterovs_momentum and self.momentum > 0)
 
-        best = {"loss": math.inf, "waited": 0}
-
-        def stop_when_flat(epoch: int, history: History) -> bool:
-            """scikit-learn's rule: stop once more than n_iter_no_change epochs running failed to improve by tol."""
-            if self.early_stopping:
-                return False  # fit's early stopping watches the validation loss instead
-            loss = history.train_loss[-1]
-            if loss > best["loss"] - self.tol:
-                best["waited"] += 1
-            else:
-                best["waited"] = 0
-            best["loss"] = min(best["loss"], loss)
-            return best["waited"] > self.n_iter_no_change
+        # scikit-learn's rule on the training loss (with early_stopping, fit's watches the validation loss).
+        stop_when_flat = None if self.early_stopping else EarlyStopping(
+            self.n_iter_no_change, self.tol, monitor="train_loss", restore_best_weights=False, rule="scikit-learn")
 
         # One BLAS thread is faster for small products (and does not stall on a busy machine).
         largest_product = batch * max(a * b for a, b in zip(widths, widths[1:]))
@@ -278,14 +270,8 @@ class ScikitLearnAdam(Adam):
     first step, the same once ``t`` is in the thousands).
     """
 
-    def _update(self, data: np.ndarray, grad: np.ndarray, state: dict[str, Any]) -> None:
-        eps = self.eps
-        step = state.get("step", 0) + 1
-        self.eps = eps / math.sqrt(1.0 - self.betas[1] ** step)  # Adam's update with scikit-learn's eps
-        try:
-            super()._update(data, grad, state)
-        finally:
-            self.eps = eps
+    def _eps_added_to_root_v(self, root_bias_correction2: float) -> float:
+        return self.eps  # scikit-learn adds eps to √v itself
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -328,7 +314,7 @@ class MLPClassifier(_BaseMLP):
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of every example (values from ``classes_``)."""
         outputs = self._raw_outputs(X)
-        index = (outputs[:, 0] > 0).astype(int) if len(self.classes_) == 2 else outputs.argmax(axis=1)
+        index = predicted_classes(outputs, [0, 1], threshold=0.0)  # logits: one column for two classes, or one each
         return self.classes_[index]
 
     def score(self, X: Any, y: Any) -> float:

@@ -1,9 +1,10 @@
 """Layers on the tensor engine: each takes a batch (a ``Tensor`` whose first axis is the example).
 
-``Linear`` holds the parameters; the activation modules, ``Dropout`` and ``Flatten`` have none;
-``Sequential`` chains modules; ``mlp`` builds the same network as the scalar ``nn.MLP``::
+``Linear`` holds the parameters; ``Dropout`` and ``Flatten`` have none (nor have the activation
+modules of ``nn.activations``); ``Sequential`` chains modules; ``tensor_mlp`` builds the same
+network as the scalar ``nn.MLP``::
 
-    model = nn.mlp(2, [16, 16, 1], activation="relu", seed=0)
+    model = nn.tensor_mlp(2, [16, 16, 1], activation="relu", seed=0)
     scores = model(Tensor(X))          # X: (examples, 2)  ->  scores: (examples, 1)
 
 ``Linear`` stores its weight as PyTorch does, (outputs × inputs), and computes
@@ -21,36 +22,13 @@ import numpy as np
 
 from autograd import Tensor, linear
 
-from .activations import DEFAULT_ACTIVATION, ActivationLike, ActivationSpec, parse_activation
+from .activations import DEFAULT_ACTIVATION, ActivationLike, activation_module, parse_activation
 from .init import Initializer, RngLike, get_initializer, make_rng
-from .module import Module, layer_sizes
+from .module import Module, layer_sizes, tensor_input
 
-__all__ = [
-    "ELU",
-    "Dropout",
-    "Flatten",
-    "Identity",
-    "LeakyReLU",
-    "Linear",
-    "Maxout",
-    "ReLU",
-    "Sequential",
-    "Sigmoid",
-    "Softmax",
-    "Tanh",
-    "activation_module",
-    "mlp",
-]
+__all__ = ["Dropout", "Flatten", "Linear", "Sequential", "mlp", "tensor_mlp"]
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
-def _as_tensor(x: Any, who: str) -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, np.ndarray):
-        return Tensor(x)
-    raise TypeError(f"{who} takes a Tensor (or a NumPy array), got {type(x).__name__}")
 
 
 def _check_dtype(dtype: Any) -> np.dtype:
@@ -118,140 +96,13 @@ class Linear(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """Outputs for a batch ``x`` of shape (examples, nin), or one example of shape (nin,)."""
-        x = _as_tensor(x, "Linear")
+        x = tensor_input(x, "Linear")
         if x.ndim == 0 or x.shape[-1] != self.nin:
             raise ValueError(f"Linear({self.nin}, {self.nout}) takes inputs of shape (..., {self.nin}), got {x.shape}")
         return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.nout}, bias={self.bias is not None}, dtype={self.weight.dtype}"
-
-
-# ---------------------------------------------------------------------- activations
-class Identity(Module):
-    """Returns its input unchanged."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return x
-
-
-class Sigmoid(Module):
-    """σ(x) = 1 / (1 + e⁻ˣ), element-wise."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x, "Sigmoid").sigmoid()
-
-
-class Tanh(Module):
-    """tanh(x), element-wise."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x, "Tanh").tanh()
-
-
-class ReLU(Module):
-    """max(0, x), element-wise."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x, "ReLU").relu()
-
-
-class LeakyReLU(Module):
-    """x for x > 0, else alpha·x."""
-
-    def __init__(self, alpha: float = 0.01) -> None:
-        self.alpha = float(alpha)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x, "LeakyReLU").leaky_relu(self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
-
-
-class ELU(Module):
-    """x for x > 0, else alpha·(eˣ - 1)."""
-
-    def __init__(self, alpha: float = 1.0) -> None:
-        self.alpha = float(alpha)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x, "ELU").elu(self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
-
-
-class Maxout(Module):
-    """The largest of each group of ``k`` consecutive features: (…, m·k) → (…, m).
-
-    Put it after a ``Linear`` layer with ``k`` times as many outputs as the Maxout layer has.
-    """
-
-    def __init__(self, k: int = 2) -> None:
-        if not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"Maxout needs a group size k >= 1, got {k!r}")
-        self.k = int(k)
-
-    def forward(self, x: Tensor) -> Tensor:
-        x = _as_tensor(x, "Maxout")
-        if x.ndim == 0:
-            raise ValueError(f"Maxout(k={self.k}) groups the features on the last axis; got a Tensor of shape ()")
-        width = x.shape[-1]
-        if width % self.k:
-            raise ValueError(f"Maxout(k={self.k}) needs a last axis that is a multiple of {self.k}, got {x.shape}")
-        groups = x.reshape(x.shape[:-1] + (width // self.k, self.k))
-        return groups.max(axis=-1)
-
-    def extra_repr(self) -> str:
-        return f"k={self.k}"
-
-
-class Softmax(Module):
-    """exp(x_i) / Σ_j exp(x_j) along ``axis`` (the features, by default): probabilities that add up to 1."""
-
-    def __init__(self, axis: int = -1) -> None:
-        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-            raise TypeError(f"Softmax axis must be an int, got {type(axis).__name__}: {axis!r}")
-        self.axis = int(axis)
-
-    def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x, "Softmax").softmax(axis=self.axis)
-
-    def extra_repr(self) -> str:
-        return f"axis={self.axis}"
-
-
-def activation_module(activation: ActivationLike) -> Module:
-    """The module of an activation named as in ``nn.activations`` (``"relu"``, ``("maxout", {"k": 3})``, ...)."""
-    spec = parse_activation(activation)
-    modules = {
-        "identity": Identity,
-        "sigmoid": Sigmoid,
-        "tanh": Tanh,
-        "relu": ReLU,
-        "leaky_relu": lambda: LeakyReLU(spec.options["alpha"]),
-        "elu": lambda: ELU(spec.options["alpha"]),
-        "maxout": lambda: Maxout(int(spec.options["k"])),
-        "softmax": Softmax,
-    }
-    return modules[spec.name]()
-
-
-def activation_spec(module: Module) -> ActivationSpec | None:
-    """The ``ActivationSpec`` of an activation module (None for any other module); the inverse of the above."""
-    simple = {Identity: "identity", Sigmoid: "sigmoid", Tanh: "tanh", ReLU: "relu"}
-    if type(module) in simple:
-        return parse_activation(simple[type(module)])
-    if isinstance(module, LeakyReLU):
-        return parse_activation(("leaky_relu", {"alpha": module.alpha}))
-    if isinstance(module, ELU):
-        return parse_activation(("elu", {"alpha": module.alpha}))
-    if isinstance(module, Maxout):
-        return parse_activation(("maxout", {"k": module.k}))
-    if isinstance(module, Softmax) and module.axis == -1:
-        return parse_activation("softmax")
-    return None
 
 
 # ---------------------------------------------------------------------- other modules
@@ -271,7 +122,7 @@ class Dropout(Module):
         self.rng = make_rng(rng)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _as_tensor(x, "Dropout")
+        x = tensor_input(x, "Dropout")
         if not self.training or self.p == 0.0:
             return x
         if self.p == 1.0:
@@ -290,7 +141,7 @@ class Flatten(Module):
         self.start_axis = int(start_axis)
 
     def forward(self, x: Tensor) -> Tensor:
-        return _as_tensor(x, "Flatten").flatten(self.start_axis)
+        return tensor_input(x, "Flatten").flatten(self.start_axis)
 
     def extra_repr(self) -> str:
         return f"start_axis={self.start_axis}"
@@ -330,7 +181,7 @@ class Sequential(Module):
 
 
 # ---------------------------------------------------------------------- the MLP builder
-def mlp(
+def tensor_mlp(
     nin: int,
     sizes: Sequence[int],
     activation: ActivationLike = DEFAULT_ACTIVATION,
@@ -342,7 +193,8 @@ def mlp(
     dtype: Any = np.float32,
     dropout: float = 0.0,
 ) -> Sequential:
-    """An MLP as a ``Sequential`` of ``Linear`` layers and activation modules: ``mlp(2, [16, 16, 1])``.
+    """An MLP on the tensor engine, a ``Sequential`` of ``Linear`` layers and activation modules:
+    ``tensor_mlp(2, [16, 16, 1])``.
 
     The arguments mean what they mean for the scalar ``nn.MLP``, and with the same ``init`` and
     seed (or generator) the weights are the same numbers (in float64; float32 rounds them).
@@ -351,7 +203,7 @@ def mlp(
     """
     if rng is not None and seed is not None:
         raise TypeError("give either rng or seed, not both")
-    sizes = layer_sizes(sizes, "mlp")
+    sizes = layer_sizes(sizes, "tensor_mlp")
     activation, output_activation = parse_activation(activation), parse_activation(output_activation)
     generator = make_rng(seed if rng is None else rng)
     modules: list[Module] = []
@@ -366,3 +218,7 @@ def mlp(
             modules.append(Dropout(dropout, rng=generator))
         n_in = n_out
     return Sequential(*modules)
+
+
+#: The tensor MLP builder under its first, shorter name (the course notebooks use it).
+mlp = tensor_mlp

@@ -8,7 +8,9 @@ one loss per example. The output may be
   (examples × outputs); the loss is a ``Value`` (``"none"``: a list of ``Value``s);
 - tensor engine: a ``Tensor``; the loss is a ``Tensor`` (a scalar unless ``"none"``).
 
-Targets are plain numbers (lists or NumPy arrays); their shape must match the output's.
+Targets are plain numbers (lists or NumPy arrays); their shape must match the output's. This
+file is where targets are checked (labels, one-hot rows, ±1 codes, ranges) and where losses are
+reduced; the cross-entropy itself is autograd's op (``autograd.cross_entropy``, either engine).
 
 Each loss of one output x with target t (the class in parentheses is the same as an object):
 
@@ -30,7 +32,7 @@ does, so a probability of exactly 0 or 1 gives a large but finite loss.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,12 +45,14 @@ __all__ = [
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "HingeLoss",
+    "LOSSES",
     "L1Loss",
     "MAELoss",
     "MSELoss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "get_loss",
     "hinge_loss",
     "l1_loss",
     "mae_loss",
@@ -234,19 +238,17 @@ def _cross_entropy_values(logits: Any, target: Any, reduction: str) -> Any:
     examples, classes = shape
     rows = [values[i * classes : (i + 1) * classes] for i in range(examples)]
     are_labels, target = _class_targets(target, shape, loss)
-    terms = []
     if are_labels:
-        for row, label in zip(rows, target):
-            terms.append(autograd.logsumexp(row) - row[label])
+        terms = [autograd.cross_entropy(row, int(label), reduction="sum") for row, label in zip(rows, target)]
     else:
-        for row, weights in zip(rows, target):
-            # -Σ t_c log softmax(z)_c = (Σ t_c)·logsumexp(z) - Σ t_c z_c
-            term = float(weights.sum()) * autograd.logsumexp(row)
-            for z, t in zip(row, weights):
-                if t != 0.0:
-                    term = term - float(t) * z
-            terms.append(term)
+        terms = [_soft_cross_entropy(row, weights) for row, weights in zip(rows, target)]
     return _reduce_values(terms, reduction)
+
+
+def _soft_cross_entropy(row: list[Value], weights: np.ndarray) -> Value:
+    """-Σ_c t_c log softmax(z)_c: each class's cross-entropy, weighted by its target probability t_c."""
+    terms = [float(t) * autograd.cross_entropy(row, c, reduction="sum") for c, t in enumerate(weights) if t != 0.0]
+    return _add_up(terms) if terms else 0.0 * autograd.cross_entropy(row, 0, reduction="sum")
 
 
 # ---------------------------------------------------------------------- the tensor engine
@@ -308,7 +310,7 @@ def _tensor_cross_entropy(logits: Tensor, target: Any, reduction: str) -> Tensor
     are_labels, target = _class_targets(target, logits.shape, loss)
     if not are_labels:
         target = target.astype(logits.dtype)
-    return logits.cross_entropy(target, reduction=reduction)  # fused: stable log-softmax, one backward rule
+    return autograd.cross_entropy(logits, target, reduction=reduction)  # fused: stable log-softmax, one backward rule
 
 
 def _tensor_hinge(scores: Tensor, target: Any, reduction: str) -> Tensor:
@@ -441,3 +443,27 @@ class HingeLoss(_Loss):
     """Hinge loss with ±1 targets (``hinge_loss``)."""
 
     function = staticmethod(hinge_loss)
+
+
+# ---------------------------------------------------------------------- losses by name
+#: Loss names ``fit`` (and ``evaluate``) accept in place of a function.
+LOSSES: dict[str, Callable] = {
+    "mse": mse_loss,
+    "mae": l1_loss,
+    "l1": l1_loss,
+    "bce": binary_cross_entropy,
+    "bce_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
+    "hinge": hinge_loss,
+}
+
+
+def get_loss(loss_fn: Callable | str) -> Callable:
+    """The loss named ``loss_fn`` (a key of ``LOSSES``), or ``loss_fn`` itself when it is a function or loss object."""
+    if isinstance(loss_fn, str):
+        if loss_fn not in LOSSES:
+            raise ValueError(f"unknown loss {loss_fn!r}; choose one of {sorted(LOSSES)} or pass a function")
+        return LOSSES[loss_fn]
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a loss function or its name, got {type(loss_fn).__name__}")
+    return loss_fn

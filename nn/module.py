@@ -12,9 +12,10 @@ set, so a model needs no registration code::
         def forward(self, x):
             return self.w * x + self.b
 
-Every ``Value`` or ``Tensor`` stored on a module (directly, or inside a list, tuple or dict) counts as a
-parameter, and every ``Module`` stored there as a sub-module; so keep intermediate results in
-local variables, not on ``self``.
+Every leaf ``Value`` and every leaf ``Tensor`` with ``requires_grad`` stored on a module
+(directly, or inside a list, tuple or dict) counts as a parameter (``is_parameter``), and every
+``Module`` stored there as a sub-module. Results of ops kept on ``self`` and Tensors that need
+no gradient (constants) are not parameters: they are neither trained nor saved.
 
 Saving and loading use NumPy's ``.npz`` format, one array per parameter name, written and read
 by ``nn.serialization``: writing is atomic, and loading never unpickles anything; a damaged or
@@ -34,17 +35,33 @@ from autograd import Tensor, Value
 
 from .serialization import StateDictError, describe_names, load_state, save_state
 
-__all__ = ["Module", "StateDictError"]
+__all__ = ["Module", "StateDictError", "is_parameter"]
 
 
-def _is_parameter(x: Any) -> bool:
-    return isinstance(x, (Value, Tensor))
+def is_parameter(x: Any) -> bool:
+    """A number the model learns: a leaf ``Value``, or a leaf ``Tensor`` with ``requires_grad``.
+
+    A Value or Tensor computed by an op (an intermediate kept on ``self``) or a Tensor that needs
+    no gradient (a constant, a mask, running statistics) is not a parameter.
+    """
+    if isinstance(x, Value):
+        return not x.children
+    return isinstance(x, Tensor) and x.requires_grad and not x.children
+
+
+def tensor_input(x: Any, who: str) -> Tensor:
+    """The input of a tensor-engine module as a ``Tensor`` (a NumPy array is wrapped), or a clear error."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    raise TypeError(f"{who} takes a Tensor (or a NumPy array), got {type(x).__name__}")
 
 
 def layer_sizes(sizes: Any, builder: str) -> list[int]:
-    """The ``sizes`` argument of ``MLP``/``mlp`` as a non-empty list, or a clear error.
+    """The ``sizes`` argument of ``MLP``/``tensor_mlp`` as a non-empty list, or a clear error.
 
-    ``mlp(2, 16)`` (an int where a list of layer widths belongs) is a common slip: name it.
+    ``tensor_mlp(2, 16)`` (an int where a list of layer widths belongs) is a common slip: name it.
     """
     if isinstance(sizes, (int, np.integer)):
         raise TypeError(f"{builder}: sizes must be a list of layer widths such as [{sizes}], got the int {sizes}")
@@ -86,9 +103,9 @@ class Module:
                 items = None
             if items is not None:
                 for key, item in items:
-                    if _is_parameter(item) or isinstance(item, Module):
+                    if is_parameter(item) or isinstance(item, Module):
                         yield f"{name}.{key}", item
-            elif _is_parameter(attribute) or isinstance(attribute, Module):
+            elif is_parameter(attribute) or isinstance(attribute, Module):
                 yield name, attribute
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:

@@ -18,12 +18,12 @@ from __future__ import annotations
 import copy
 import math
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-from autograd.mode import enable_grad
+from autograd import enable_grad
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "LBFGS"]
 
@@ -144,7 +144,9 @@ class Optimizer:
             grad = np.asarray(p.grad)
             if grad.shape != p.data.shape:
                 raise ValueError(f"parameter {index}: grad shape {grad.shape} does not match data shape {p.data.shape}")
-            self._update(p.data, grad, self.state.setdefault(index, {}))
+            data = p.data
+            self._update(data, grad, self.state.setdefault(index, {}))
+            p.data = data  # assigned back: a Tensor counts the change (a graph built before refuses backward)
         if self._scalar_params:
             scalars = self._scalar_params
             data = np.fromiter((p.data for p in scalars), dtype=np.float64, count=len(scalars))
@@ -174,8 +176,30 @@ class Optimizer:
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what ``state_dict()`` returned (for an optimiser over the same parameters)."""
-        state = state_dict["state"]
+        """Restore what ``state_dict()`` returned (for an optimiser over the same parameters).
+
+        Everything is checked first (``_check_state_dict``), so a state that does not fit leaves
+        the optimiser unchanged.
+        """
+        self._check_state_dict(state_dict)
+        for name, value in state_dict["hyperparameters"].items():
+            setattr(self, name, value)
+        self.state = copy.deepcopy(state_dict["state"])
+        self.step_count = state_dict.get("step_count", 0)
+
+    def _check_state_dict(self, state_dict: Any) -> None:
+        """Refuse a state dict that is not one of this optimiser's: its layout, settings and state entries."""
+        if not isinstance(state_dict, Mapping) or not {"hyperparameters", "state"} <= set(state_dict):
+            raise TypeError("load_state_dict takes what state_dict() returned: a dict with 'hyperparameters' and "
+                            f"'state', got {type(state_dict).__name__}")
+        unknown = sorted(set(state_dict["hyperparameters"]) - set(self.hyperparameter_names))
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no setting {unknown}; its settings are "
+                             f"{list(self.hyperparameter_names)}")
+        self._check_state(state_dict["state"])
+
+    def _check_state(self, state: Mapping[Any, dict[str, Any]]) -> None:
+        """Each entry must belong to a parameter, its arrays shaped like that parameter."""
         for key, entry in state.items():
             if key == _SCALARS:
                 expected: tuple = (len(self._scalar_params),)
@@ -186,10 +210,6 @@ class Optimizer:
             for name, value in entry.items():
                 if isinstance(value, np.ndarray) and value.shape != expected:
                     raise ValueError(f"state {name!r} of parameter {key!r} has shape {value.shape}, not {expected}")
-        for name, value in state_dict["hyperparameters"].items():
-            setattr(self, name, value)
-        self.state = copy.deepcopy(state)
-        self.step_count = state_dict.get("step_count", 0)
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
@@ -373,10 +393,15 @@ class Adam(Optimizer):
         # Adam paper arranges it: lr·√(1 - β2ᵗ)/(1 - β1ᵗ) · m / (√v + eps·√(1 - β2ᵗ)), one pass fewer.
         root_bias_correction2 = math.sqrt(1.0 - beta2**step)
         denominator = np.sqrt(second_moment, out=scratch)
-        denominator += self.eps * root_bias_correction2
+        denominator += self._eps_added_to_root_v(root_bias_correction2)
         step_direction = np.divide(exp_avg, denominator, out=scratch)  # m / (√v + eps·√(1 - β2ᵗ))
         step_direction *= self.lr * root_bias_correction2 / (1.0 - beta1**step)
         data -= step_direction
+
+
+    def _eps_added_to_root_v(self, root_bias_correction2: float) -> float:
+        """The number added to √v in the step above: eps·√(1 - β2ᵗ), which is ``eps`` added to √v̂."""
+        return self.eps * root_bias_correction2
 
 
 class AdamW(Adam):
@@ -449,11 +474,19 @@ class LBFGS(Optimizer):
         self.line_search_fn = line_search_fn
         self.state = {"global": {"func_evals": 0, "n_iter": 0}}
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        for name, value in state_dict["hyperparameters"].items():
-            setattr(self, name, value)
-        self.state = copy.deepcopy(state_dict["state"])
-        self.step_count = state_dict.get("step_count", 0)
+    def _check_state(self, state: Mapping[Any, dict[str, Any]]) -> None:
+        """One "global" entry; its vectors (directions, steps, the last gradient) as long as all parameters together."""
+        if set(state) != {"global"}:
+            raise ValueError(f"an LBFGS state has one entry, 'global'; got {sorted(map(str, state))}")
+        size = sum(int(np.size(p.data)) for p in self.params)
+        entry = state["global"]
+        vectors = [(name, entry.get(name)) for name in ("d", "prev_flat_grad")]
+        for name in ("old_dirs", "old_stps"):
+            vectors += [(f"{name}[{i}]", vector) for i, vector in enumerate(entry.get(name) or [])]
+        for name, vector in vectors:
+            if vector is not None and np.shape(vector) != (size,):
+                raise ValueError(f"LBFGS state {name!r} has shape {np.shape(vector)}, but the parameters hold "
+                                 f"{size} numbers: the state is another model's")
 
     # All parameters seen as one flat float64 vector x, and their gradients as one vector g.
     def _gather_flat_params(self) -> np.ndarray:

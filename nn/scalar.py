@@ -77,28 +77,6 @@ def _neuron_activation(activation: ActivationLike, nonlin: bool | None) -> Activ
     return DEFAULT_ACTIVATION if nonlin else "identity"
 
 
-def _dot_plus_bias(weights: list, inputs: Sequence, bias: Value) -> Value:
-    """w·x + b as a single node: local derivatives x_i for w_i, w_i for x_i and 1 for b.
-
-    Inputs that are plain numbers get no edge (nothing to backpropagate into).
-    """
-    total = bias.data
-    children: list = []
-    local_grads: list = []
-    for w, x in zip(weights, inputs):
-        if isinstance(x, Value):
-            total += w.data * x.data
-            children += (w, x)
-            local_grads += (x.data, w.data)
-        else:
-            total += w.data * x
-            children.append(w)
-            local_grads.append(x)
-    children.append(bias)
-    local_grads.append(1.0)
-    return Value._from_op(total, tuple(children), tuple(local_grads), "w·x+b")
-
-
 def _as_inputs(x: Any, nin: int, who: str) -> list:
     """Check the input of a neuron/layer/MLP: ``nin`` numbers or ``Value``s (a list, tuple or 1-D array)."""
     if isinstance(x, np.ndarray):
@@ -164,7 +142,7 @@ class Neuron(Module):
     def weighted_sum(self, x: Sequence) -> Value:
         """w·x + b: one node when ``fused``, else ``w1*x1 + w2*x2 + ... + b`` node by node."""
         if self.fused:
-            return _dot_plus_bias(self.w, x, self.b)
+            return autograd.weighted_sum(self.w, x, self.b)
         total = self.w[0] * x[0]
         for w, xi in zip(self.w[1:], x[1:]):
             total = total + w * xi

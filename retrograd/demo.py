@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -26,7 +26,7 @@ from typing import TextIO
 import numpy as np
 
 from autograd import Value, no_grad
-from nn import MLP, Neuron, hinge_loss
+from nn import MLP, Neuron, Progress, hinge_loss, metrics
 from nn.data import make_moons, to_plus_minus_one
 from nn.optim import SGD
 from nn.regularization import l2_penalty
@@ -58,23 +58,11 @@ class DemoResult:
     final_accuracy: float = 0.0
 
 
-def _progress(epochs: Iterable[int], enabled: bool, out: TextIO) -> Iterator[int]:
-    """A tqdm progress bar when tqdm is installed (and wanted), else the epochs as they are."""
-    if enabled:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            print(message("demo_install_tqdm"), file=out)
-        else:
-            return tqdm(epochs, desc=message("demo_progress"), unit=message("demo_progress_unit"), file=out)
-    return iter(epochs)
-
-
 def accuracy(model: MLP, X: np.ndarray, y: np.ndarray) -> float:
-    """The fraction of points whose score has the sign of their ±1 label."""
+    """The fraction of points whose score has the sign of their ±1 label (``nn.metrics.accuracy``)."""
     with no_grad():
-        scores = np.array([model(row).data for row in X.tolist()])
-    return float(np.mean((scores > 0) == (y > 0)))
+        scores = [model(row).data for row in X.tolist()]
+    return metrics.accuracy(scores, y)
 
 
 def train(
@@ -94,8 +82,8 @@ def train(
     optimizer = SGD(parameters, lr=FIRST_LR)
     rows = X.tolist()
     result = DemoResult(model, X, y)
-    bar = _progress(range(epochs), progress, out)
-    for epoch in bar:
+    bar = Progress(epochs, progress, out=out)
+    for epoch in range(epochs):
         scores = [model(row) for row in rows]
         loss = hinge_loss(scores, y) + ALPHA * l2_penalty(parameters)
         optimizer.zero_grad()
@@ -103,9 +91,9 @@ def train(
         optimizer.lr = FIRST_LR - (FIRST_LR - LAST_LR) * epoch / epochs
         optimizer.step()
         result.losses.append(loss.data)
-        result.accuracies.append(float(np.mean([(s.data > 0) == (t > 0) for s, t in zip(scores, y)])))
-        if hasattr(bar, "set_postfix"):
-            bar.set_postfix(loss=f"{loss.data:.4f}", accuracy=f"{result.accuracies[-1]:.0%}")
+        result.accuracies.append(metrics.accuracy([s.data for s in scores], y))
+        bar.update(epoch + 1, {"loss": f"{loss.data:.4f}", "accuracy": f"{result.accuracies[-1]:.0%}"})
+    bar.close()
     result.final_accuracy = accuracy(model, X, y)
     return result
 

@@ -78,7 +78,7 @@ def _reduce_along(x: Any, axis: int | None, keepdims: bool, f: Callable) -> np.n
     if axis is None:
         out = _as_object_array(f(list(x.flat)))
         return out.reshape((1,) * x.ndim) if keepdims else out
-    axes = tuple(a % x.ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
+    axes = tuple(a % x.ndim for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
     lines = np.moveaxis(x, axes, tuple(range(-len(axes), 0)))
     lines = lines.reshape(lines.shape[: x.ndim - len(axes)] + (-1,))
     out = np.empty(lines.shape[:-1], dtype=object)
@@ -285,8 +285,11 @@ class TorchOps:
         loss.backward()
 
     def _index(self, index):
+        """NumPy's index in PyTorch's terms: arrays, lists and tuples of positions become tensors."""
         if isinstance(index, tuple):
-            return tuple(self._index(i) for i in index)
+            return tuple(self.torch.tensor(i) if isinstance(i, (tuple, list)) else self._index(i) for i in index)
+        if isinstance(index, list):
+            return self.torch.tensor(index)
         return self.torch.from_numpy(index) if isinstance(index, np.ndarray) else index
 
     def exp(self, x):
@@ -341,6 +344,8 @@ class TorchOps:
         if axis is None:
             out = x.max()
             return out.reshape((1,) * x.ndim) if keepdims else out
+        if isinstance(axis, (tuple, list)):
+            return x.amax(dim=tuple(axis), keepdim=keepdims)
         return x.max(dim=axis, keepdim=keepdims).values
 
     def logsumexp(self, x, axis=-1, keepdims=False):

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, no_grad
+from nn.metrics import decision_threshold, predicted_classes
 
 from .messages import message
 
@@ -110,25 +111,16 @@ def model_scores(model: Any, points: np.ndarray) -> np.ndarray:
 
 
 def predict_classes(scores: np.ndarray, labels: np.ndarray, threshold: float | None = None) -> np.ndarray:
-    """Class predictions from scores: argmax for several scores; for one score, above/below ``threshold``.
+    """Class predictions from scores, by the rule ``fit`` uses for its accuracy (``nn.metrics``).
 
-    With one score the two classes are the two label values in ``labels`` (e.g. -1/1 or 0/1).
-    The default threshold is 0.5 when the scores are probabilities (all in [0, 1]) and the
-    labels are 0/1, else 0.
+    Several scores: the largest. One score: with -1/+1 labels its sign; with 0/1 labels 1 from
+    ``threshold`` up, by default 0.5 when every score is a probability (in [0, 1]), else 0.
     """
-    if scores.ndim == 2:
-        return np.argmax(scores, axis=1)
-    classes = np.unique(labels)
-    low, high = (classes[0], classes[-1]) if len(classes) >= 2 else (0, 1)
-    return np.where(scores > _threshold_used(scores, labels, threshold), high, low)
+    return predicted_classes(scores, labels, threshold)
 
 
 def _threshold_used(scores: np.ndarray, labels: np.ndarray, threshold: float | None) -> float:
-    if threshold is not None:
-        return float(threshold)
-    classes = np.unique(labels)
-    probabilities = bool(np.all((scores >= 0) & (scores <= 1)))
-    return 0.5 if probabilities and set(classes.tolist()) <= {0, 1} else 0.0
+    return decision_threshold(labels, outputs=scores, threshold=threshold)
 
 
 # ---------------------------------------------------------------------- decision boundary

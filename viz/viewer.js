@@ -191,9 +191,11 @@
   function fitAll() {
     measure();
     var w = size.w, h = size.h;
-    // The whole width when the text stays readable; the height scrolls (and follows the highlight).
+    // The whole picture when that keeps the text near its size, else the whole width; else full
+    // size, panned to follow the highlight (a picture shrunk to 9 px text is hard to read).
     var whole = Math.min(1, (w - 16) / data.width, (h - 16) / data.height);
-    view.scale = Math.max(MIN_ZOOM, whole < MIN_ZOOM ? Math.min(1, (w - 16) / data.width) : whole);
+    var across = Math.min(1, (w - 16) / data.width);
+    view.scale = whole >= 0.85 ? whole : across >= 0.85 ? across : 1;
     view.x = Math.max(8, (w - data.width * view.scale) / 2); view.y = 8; apply();
   }
   // The viewport's size, read once per resize: reading it after a frame's changes would force a layout.

@@ -294,6 +294,67 @@ CELLS = [
     """),
     md(
         es="""
+        ## Continuar en PyTorch
+
+        Lo aprendido aquí se lleva tal cual a PyTorch. `nn.to_torch(modelo)` devuelve un
+        `torch.nn.Sequential` con las mismas capas y los mismos pesos (sirve para los dos motores), y
+        `nn.from_torch` hace el camino de vuelta. Entrenamos la misma red con el mismo paso de
+        entrenamiento en las dos bibliotecas: mismo optimizador Adam, misma tasa de aprendizaje
+        (*learning rate*), misma función de pérdida. Los nombres son los mismos: `requires_grad`,
+        `zero_grad()`, `backward()`, `optim.Adam`, `step()` y `state_dict()`; en la capa `Linear` los
+        pesos se guardan igual en las dos, con forma (salidas × entradas).
+        """,
+        en="""
+        ## Continuing in PyTorch
+
+        What you learnt here carries over to PyTorch as it is. `nn.to_torch(model)` returns a
+        `torch.nn.Sequential` with the same layers and the same weights (for either engine), and
+        `nn.from_torch` goes back. Train the same network with the same training step in both
+        libraries: the same Adam optimiser, learning rate and loss. The names are the same:
+        `requires_grad`, `zero_grad()`, `backward()`, `optim.Adam`, `step()` and `state_dict()`; a
+        `Linear` layer stores its weights the same way in both, shaped (outputs × inputs).
+        """,
+    ),
+    code("""
+    if torch is None:
+        print("«PyTorch no está instalado (pip install torch): esta sección se salta.|"
+              "PyTorch is not installed (pip install torch): this section is skipped.»")
+    else:
+        X_moons, y_moons = data.make_moons(100, noise=0.1, seed=0)
+        targets = y_moons.reshape(-1, 1).astype(np.float64)
+
+        ours = nn.mlp(2, [16, 16, 1], activation="relu", seed=0, dtype=np.float64)
+        theirs = nn.to_torch(ours)                         # «los mismos pesos, ahora en PyTorch|the same weights, now in PyTorch»
+        print(theirs)
+
+        our_optimizer = nn.Adam(ours.parameters(), lr=0.01)
+        their_optimizer = torch.optim.Adam(theirs.parameters(), lr=0.01)
+        X_torch, targets_torch = torch.from_numpy(X_moons), torch.from_numpy(targets)
+        for step in range(20):
+            our_optimizer.zero_grad()                      # retrograd
+            our_loss = nn.binary_cross_entropy_with_logits(ours(Tensor(X_moons)), targets)
+            our_loss.backward()
+            our_optimizer.step()
+
+            their_optimizer.zero_grad()                    # PyTorch
+            their_loss = torch.nn.functional.binary_cross_entropy_with_logits(theirs(X_torch), targets_torch)
+            their_loss.backward()
+            their_optimizer.step()
+            if step % 5 == 4:
+                print(f"«paso|step» {step + 1:2d}: «pérdida|loss» retrograd {our_loss.item():.10f}, "
+                      f"PyTorch {their_loss.item():.10f}")
+
+        gap = max(np.abs(mine.data - yours.detach().numpy()).max()
+                  for mine, yours in zip(ours.parameters(), theirs.parameters()))
+        print(f"«mayor diferencia entre los pesos tras 20 pasos de Adam|"
+              f"largest difference between the weights after 20 steps of Adam»: {gap:.1e}")
+        assert gap < 1e-10
+        print("requires_grad:", ours[0].weight.requires_grad, theirs[0].weight.requires_grad)
+        print("state_dict:", list(ours.state_dict())[:2], list(theirs.state_dict())[:2])
+        print(nn.from_torch(theirs))                       # «y de vuelta|and back»
+    """),
+    md(
+        es="""
         **Para recordar**
 
         - Los dos motores calculan los mismos números: el escalar sirve para *ver* y el tensorial
@@ -303,6 +364,8 @@ CELLS = [
           `Value`.
         - Vectorizar convierte miles de operaciones de Python en unos pocos productos de matrices:
           varios órdenes de magnitud más rápido.
+        - `nn.to_torch` lleva la red a PyTorch con los mismos pesos, y el entrenamiento sigue
+          igual: `zero_grad()`, `backward()`, `step()`.
 
         Siguiente: [7. Un laboratorio interactivo](07_playground.ipynb).
         """,
@@ -315,6 +378,8 @@ CELLS = [
           the scalar engine's `+=` does when a `Value` is reused.
         - Vectorising turns thousands of Python operations into a few matrix products: orders of
           magnitude faster.
+        - `nn.to_torch` takes the network to PyTorch with the same weights, and training goes on
+          the same way: `zero_grad()`, `backward()`, `step()`.
 
         Next: [7. A playground](07_playground.ipynb).
         """,

@@ -800,3 +800,62 @@ def test_pairwise_sums_agree_with_numpy_on_every_layout_and_axis_set() -> None:
             for keepdims in (False, True):
                 np.testing.assert_allclose(_sum(x, axes, keepdims), np.sum(x, axis=axes, keepdims=keepdims),
                                            rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------------- data changed after the forward pass
+@pytest.mark.torch
+def test_backward_after_an_optimizer_step_refuses_the_stale_graph_naming_the_tensor(torch) -> None:
+    from nn.optim import SGD
+
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True, label="w")
+    loss = (w * w).sum()
+    loss.backward()
+    SGD([w], lr=0.1).step()
+    with pytest.raises(RuntimeError, match=r"data of Tensor 'w' of shape \(2,\) was changed.*'\*'.*forward pass again"):
+        loss.backward()
+    # PyTorch refuses the same sequence.
+    tw = torch.tensor([1.0, 2.0], requires_grad=True)
+    tloss = (tw * tw).sum()
+    tloss.backward(retain_graph=True)
+    torch.optim.SGD([tw], lr=0.1).step()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        tloss.backward()
+
+
+@pytest.mark.parametrize("change", ["assign", "add in place", "assign a list"])
+def test_assigning_data_after_the_forward_pass_refuses_backward(change) -> None:
+    x = leaf([1.0, 2.0])
+    out = x.exp().sum()
+    if change == "assign":
+        x.data = np.array([3.0, 4.0])
+    elif change == "add in place":
+        x.data += 1.0
+    else:
+        x.data = [3.0, 4.0]
+    with pytest.raises(RuntimeError, match=r"was changed .* after the op 'exp' used it"):
+        out.backward()
+    fresh = x.exp().sum()  # the forward pass again: fine
+    fresh.backward()
+    np.testing.assert_allclose(x.grad, np.exp(x.data))
+
+
+def test_a_change_to_a_tensor_outside_the_graph_and_the_usual_training_loop_are_fine() -> None:
+    from nn.optim import Adam
+
+    w, other = leaf([0.5, -0.5]), leaf([1.0])
+    optimizer = Adam([w, other], lr=0.01)
+    for _ in range(3):
+        optimizer.zero_grad()
+        loss = ((w - 1.0) ** 2).sum()
+        other.data = other.data * 2  # not an input of this loss
+        loss.backward()
+        optimizer.step()
+    assert np.all(w.data > np.array([0.5, -0.5])) and w._version > 0  # moved towards 1
+
+
+def test_gradcheck_perturbing_inputs_leaves_later_graphs_usable() -> None:
+    x = leaf([0.3, -0.7])
+    assert gradcheck(lambda x: (x * x).tanh(), [x])
+    x.grad = None
+    (x * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])

@@ -391,3 +391,22 @@ def test_op_names_map_onto_micrograd_s_as_documented():
     ]:
         assert (f(ours)._op, f(theirs)._op) == (our_op, their_op)
         assert f(ours).data == f(theirs).data
+
+
+# ---------------------------------------------------------------------------- the fused neuron
+def test_weighted_sum_is_one_node_with_the_grads_of_the_products_and_sums():
+    w = [Value(0.5), Value(-1.5), Value(2.0)]
+    x = [Value(1.2), 0.7, Value(-0.3)]  # a plain number gets no edge
+    b = Value(0.1)
+    fused = autograd.weighted_sum(w, x, b)
+    assert fused.op == "w·x+b" and len(fused.children) == 6
+    assert all(rule.words.startswith("d(w·x+b)") for rule in fused.local_rules)
+    fused.tanh().backward()
+    grads = [v.grad for v in (*w, x[0], x[2], b)]
+    for v in (*w, x[0], x[2], b):
+        v.grad = 0.0
+    (w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + b).tanh().backward()
+    assert grads == pytest.approx([v.grad for v in (*w, x[0], x[2], b)], abs=1e-15)
+    assert gradcheck(lambda w0, x0, b: autograd.weighted_sum([w0, w[1]], [x0, 0.7], b).tanh(), [w[0], x[0], b])
+    with pytest.raises(ValueError, match="2 weights for 3 inputs"):
+        autograd.weighted_sum(w[:2], x, b)

@@ -190,7 +190,7 @@ def test_dropout_in_training_and_evaluation():
 
 
 def test_train_and_eval_reach_dropout_inside_a_model():
-    model = nn.mlp(4, [8, 8, 1], activation="relu", seed=0, dropout=0.5, dtype=np.float64)
+    model = nn.tensor_mlp(4, [8, 8, 1], activation="relu", seed=0, dropout=0.5, dtype=np.float64)
     x = Tensor(np.ones((3, 4)))
     assert any(isinstance(m, nn.Dropout) for m in model)
     model.eval()
@@ -201,7 +201,7 @@ def test_train_and_eval_reach_dropout_inside_a_model():
 
 
 def test_sequential_behaves_like_a_list_of_modules():
-    model = nn.mlp(2, [4, 1], activation="relu", seed=0)
+    model = nn.tensor_mlp(2, [4, 1], activation="relu", seed=0)
     assert len(model) == 3 and isinstance(model[0], nn.Linear) and isinstance(model[1], nn.ReLU)
     assert len(model[:2]) == 2 and model[:2][0] is model[0]
     assert [type(m) for m in model] == [nn.Linear, nn.ReLU, nn.Linear]
@@ -220,12 +220,12 @@ def test_sequential_behaves_like_a_list_of_modules():
 
 def test_tensor_model_save_and_load_keeps_dtype(tmp_path):
     path = tmp_path / "tensor.npz"
-    source = nn.mlp(3, [5, 2], seed=1)
+    source = nn.tensor_mlp(3, [5, 2], seed=1)
     source.save(path)
-    target = nn.mlp(3, [5, 2], seed=2).load(path)
+    target = nn.tensor_mlp(3, [5, 2], seed=2).load(path)
     for a, b in zip(source.parameters(), target.parameters()):
         assert np.array_equal(a.data, b.data) and b.data.dtype == np.float32
-    wider = nn.mlp(3, [5, 2], seed=2, dtype=np.float64)
+    wider = nn.tensor_mlp(3, [5, 2], seed=2, dtype=np.float64)
     with pytest.raises(nn.StateDictError, match="dtype float32 in the state dict, the model has float64"):
         wider.load(path)
 
@@ -244,7 +244,7 @@ TORCH_ACTIVATIONS = [
 
 @pytest.mark.parametrize("activation,torch_activation", TORCH_ACTIVATIONS, ids=[str(a[0]) for a in TORCH_ACTIVATIONS])
 def test_tensor_mlp_matches_pytorch(torch, activation, torch_activation):
-    model = nn.mlp(3, [4, 2], activation=activation, seed=3, dtype=np.float64)
+    model = nn.tensor_mlp(3, [4, 2], activation=activation, seed=3, dtype=np.float64)
     X = np.random.default_rng(0).normal(size=(6, 3))
     ours = model(Tensor(X))
     ours.sum().backward()
@@ -285,7 +285,7 @@ def test_scalar_mlp_2_16_16_1_reaches_full_accuracy_on_moons_and_the_tensor_twin
         return losses
 
     scalar = MLP(2, [16, 16, 1], activation="relu", seed=0)
-    tensor = nn.mlp(2, [16, 16, 1], activation="relu", seed=0, dtype=np.float64)
+    tensor = nn.tensor_mlp(2, [16, 16, 1], activation="relu", seed=0, dtype=np.float64)
     scalar_losses = train(scalar, lambda m: [m(row) for row in X.tolist()])
     tensor_losses = train(tensor, lambda m: m(Tensor(X)))
 

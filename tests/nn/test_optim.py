@@ -412,3 +412,56 @@ def test_lbfgs_on_float32_tensors_keeps_their_dtype():
     optimizer.step(closure)
     assert w.data.dtype == np.float32
     np.testing.assert_allclose(w.data, target, atol=1e-5)
+
+
+def test_load_state_dict_refuses_unknown_settings_and_leaves_the_optimizer_unchanged():
+    optimizer = SGD([Value(1.0)], lr=0.1, momentum=0.9)
+    state = optimizer.state_dict()
+    state["hyperparameters"]["betas"] = (0.9, 0.999)  # an Adam setting
+    with pytest.raises(ValueError, match=r"SGD has no setting \['betas'\]"):
+        optimizer.load_state_dict(state)
+    assert not hasattr(optimizer, "betas") and optimizer.momentum == 0.9
+    with pytest.raises(TypeError, match="what state_dict"):
+        optimizer.load_state_dict({"lr": 0.1})
+
+
+def test_lbfgs_load_state_dict_checks_the_state_like_every_optimizer():
+    def trained(size):
+        params = [ArrayParameter(np.linspace(-1.0, 1.0, size))]
+        optimizer = LBFGS(params, max_iter=3)
+
+        def closure():
+            optimizer.zero_grad()
+            params[0].grad = 2.0 * params[0].data
+            return float(params[0].data @ params[0].data)
+
+        optimizer.step(closure)
+        return optimizer
+
+    small, large = trained(3), trained(5)
+    before = small.state_dict()
+    with pytest.raises(ValueError, match="parameters hold 3 numbers"):
+        small.load_state_dict(large.state_dict())
+    np.testing.assert_array_equal(small.state["global"]["d"], before["state"]["global"]["d"])
+    with pytest.raises(ValueError, match="no setting"):
+        small.load_state_dict({**before, "hyperparameters": {"momentum": 0.9}})
+    small.load_state_dict(before)  # its own state fits
+
+
+def test_scikit_learn_adam_never_changes_its_eps(monkeypatch):
+    import nn.optim
+
+    params = [ArrayParameter(a) for a in make_arrays()]
+    optimizer = nn.ScikitLearnAdam(params, lr=0.01, eps=1e-8)
+    seen = []
+    scratch = nn.optim._scratch
+
+    def watching(state, like):
+        seen.append(optimizer.eps)  # read in the middle of an update
+        return scratch(state, like)
+
+    monkeypatch.setattr(nn.optim, "_scratch", watching)
+    for p, g in zip(params, gradient_of([p.data for p in params], 0)):
+        p.grad = g
+    optimizer.step()
+    assert seen and set(seen) == {1e-8}

@@ -97,7 +97,7 @@ def test_groups_are_layers_on_both_engines():
     assert list(groups) == ["layers.0", "layers.1", "layers.2"]
     assert [len(g) for g in groups.values()] == [3 * 3, 2 * 4, 1 * 3]
 
-    tensor = nn.mlp(2, [3, 2, 1], seed=0)
+    tensor = nn.tensor_mlp(2, [3, 2, 1], seed=0)
     groups = parameter_groups(tensor)
     assert list(groups) == ["layers.0", "layers.2", "layers.4"]
     assert all(len(g) == 2 for g in groups.values())
@@ -113,7 +113,7 @@ def test_grad_norms_per_layer_agree_across_engines():
     scalar = nn.MLP(2, [4, 3, 1], activation="tanh", seed=3)
     loss = (scalar(x) - y) ** 2
     loss.backward()
-    tensor = nn.mlp(2, [4, 3, 1], activation="tanh", seed=3, dtype=np.float64)
+    tensor = nn.tensor_mlp(2, [4, 3, 1], activation="tanh", seed=3, dtype=np.float64)
     out = tensor(Tensor(np.array([x])))
     ((out - y) ** 2).sum().backward()
     ours_scalar, ours_tensor = grad_norms(scalar), grad_norms(tensor)
@@ -127,5 +127,5 @@ def test_grad_norms_per_layer_agree_across_engines():
 def test_weight_parameters_leave_out_biases():
     scalar = nn.MLP(2, [3, 1], seed=0)
     assert len(weight_parameters(scalar)) == 2 * 3 + 3
-    tensor = nn.mlp(2, [3, 1], seed=0)
+    tensor = nn.tensor_mlp(2, [3, 1], seed=0)
     assert [p.shape for p in weight_parameters(tensor)] == [(3, 2), (1, 3)]

@@ -321,10 +321,31 @@ def test_an_archive_of_very_many_members_is_refused_before_they_are_listed(tmp_p
 
 
 def test_a_failed_load_leaves_every_parameter_unchanged():
-    model = nn.mlp(2, [3, 1], seed=0)
+    model = nn.tensor_mlp(2, [3, 1], seed=0)
     before = [a.copy() for a in model.state_dict().values()]
     model.parameters()[-1].data.flags.writeable = False  # the last parameter cannot take new numbers
     with pytest.raises(StateDictError, match="read-only"):
-        model.load_state_dict(nn.mlp(2, [3, 1], seed=1).state_dict())
+        model.load_state_dict(nn.tensor_mlp(2, [3, 1], seed=1).state_dict())
     for array, old in zip(model.state_dict().values(), before):
         np.testing.assert_array_equal(array, old)
+
+
+def test_intermediates_and_constants_stored_on_a_module_are_not_parameters():
+    from autograd import Tensor, Value
+
+    class Scaled(nn.Module):
+        def __init__(self):
+            self.weight = Tensor(np.ones((2, 2)), requires_grad=True)
+            self.mask = Tensor(np.array([1.0, 0.0]))  # a constant: needs no gradient
+            self.gain = Value(2.0)
+            self.doubled = self.gain * 2  # computed by an op
+
+        def forward(self, x):
+            self.last_output = (x @ self.weight) * self.mask  # an intermediate kept for inspection
+            return self.last_output
+
+    model = Scaled()
+    model(Tensor(np.ones((3, 2))))
+    assert [name for name, _ in model.named_parameters()] == ["weight", "gain"]
+    assert list(model.state_dict()) == ["weight", "gain"]
+    assert nn.is_parameter(model.weight) and not nn.is_parameter(model.last_output)

@@ -10,6 +10,7 @@ import pytest
 
 import nn
 from autograd import Value
+from nn import History, TrainingDiverged, accuracy, evaluate, fit, predict
 from nn.data import (
     DataLoader,
     make_gaussian,
@@ -20,16 +21,15 @@ from nn.data import (
     to_plus_minus_one,
     train_test_split,
 )
-from nn.train import History, TrainingDiverged, accuracy, evaluate, fit, predict
 
 
 # ---------------------------------------------------------------------- what networks can fit
 def test_perceptron_cannot_fit_xor_but_one_hidden_layer_can():
     X, y = make_xor(200, seed=0)
-    perceptron = nn.mlp(2, [1], seed=0)
+    perceptron = nn.tensor_mlp(2, [1], seed=0)
     flat = fit(perceptron, "bce_with_logits", nn.Adam(perceptron.parameters(), lr=0.05), (X, y),
                epochs=60, batch_size=32, progress=False)
-    hidden = nn.mlp(2, [8, 1], activation="tanh", seed=0)
+    hidden = nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0)
     deep = fit(hidden, "bce_with_logits", nn.Adam(hidden.parameters(), lr=0.05), (X, y),
                epochs=60, batch_size=32, progress=False)
     # A line gets at most about 3 of the 4 quadrants right.
@@ -44,7 +44,7 @@ def test_spiral_needs_two_hidden_layers():
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, seed=0, stratify=y)
     test_accuracy = {}
     for hidden in ([8], [8, 8]):
-        model = nn.mlp(2, [*hidden, 1], activation="relu", seed=0)
+        model = nn.tensor_mlp(2, [*hidden, 1], activation="relu", seed=0)
         history = fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.02), (X_train, y_train),
                       epochs=300, batch_size=64, validation=(X_test, y_test), seed=0, progress=False,
                       track_grad_norms=False, blas_threads=1)
@@ -69,7 +69,7 @@ def test_scalar_and_tensor_runs_agree_step_by_step():
     """The same MLP on both engines, trained the same way, gives the same history and weights."""
     X, y = make_gaussian(40, noise=0.2, seed=2)
     scalar = nn.MLP(2, [4, 1], activation="tanh", seed=5)
-    tensor = nn.mlp(2, [4, 1], activation="tanh", seed=5, dtype=np.float64)
+    tensor = nn.tensor_mlp(2, [4, 1], activation="tanh", seed=5, dtype=np.float64)
     runs = [
         fit(m, "bce_with_logits", nn.SGD(m.parameters(), lr=0.1, momentum=0.9), (X, y), epochs=3, batch_size=16,
             seed=4, progress=False, l2=0.01, clip_grad_norm=0.5)
@@ -85,7 +85,7 @@ def test_scalar_and_tensor_runs_agree_step_by_step():
 # ---------------------------------------------------------------------- gradients, per layer
 def grad_ratio(activation, init):
     X, y = make_moons(200, noise=0.1, seed=0)
-    model = nn.mlp(2, [32] * 8 + [1], activation=activation, init=init, seed=0)
+    model = nn.tensor_mlp(2, [32] * 8 + [1], activation=activation, init=init, seed=0)
     history = fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.01), (X, y), epochs=2, batch_size=50,
                   progress=False)
     names, norms = history.grad_norm_matrix()
@@ -128,7 +128,7 @@ def test_exploding_training_names_epoch_step_and_layer():
     """SGD with far too large a step on unscaled inputs blows up; the error says when and where."""
     X, y = make_plane(64, seed=0)
     X = X * 100.0
-    model = nn.mlp(2, [8, 1], activation="relu", seed=0, dtype=np.float64)
+    model = nn.tensor_mlp(2, [8, 1], activation="relu", seed=0, dtype=np.float64)
     with pytest.raises(TrainingDiverged) as caught, np.errstate(over="ignore", invalid="ignore"), \
             pytest.warns(nn.TrainingDivergenceWarning):  # while still finite, the growth is reported first
         fit(model, "mse", nn.SGD(model.parameters(), lr=1.0), (X, y), epochs=50, batch_size=16, progress=False)
@@ -145,7 +145,7 @@ def test_exploding_training_names_epoch_step_and_layer():
 
 def test_nan_weights_are_found():
     X, y = make_plane(8, seed=0)
-    model = nn.mlp(2, [3, 1], seed=0, dtype=np.float64)
+    model = nn.tensor_mlp(2, [3, 1], seed=0, dtype=np.float64)
     model.layers[0].weight.data[0, 0] = np.nan
     with pytest.raises(TrainingDiverged, match=r"epoch 1, step 1: the loss is nan; layer 'layers.2'.*'layers.0'"):
         fit(model, "mse", nn.Adam(model.parameters()), (X, y), epochs=1, progress=False)
@@ -155,7 +155,7 @@ def test_nan_weights_are_found():
 def test_history_records_per_epoch_and_per_step():
     X, y = make_moons(90, noise=0.1, seed=0)
     X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=30, seed=0)
-    model = nn.mlp(2, [8, 1], activation="tanh", seed=0)
+    model = nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0)
     optimizer = nn.Adam(model.parameters(), lr=0.1)
     calls = []
     history = fit(model, "bce_with_logits", optimizer, (X_train, y_train), epochs=5, batch_size=16,
@@ -186,7 +186,7 @@ def test_history_records_per_epoch_and_per_step():
 def test_early_stopping_restores_the_best_weights():
     X, y = make_moons(60, noise=0.3, seed=1)
     X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.5, seed=0)
-    model = nn.mlp(2, [64, 64, 1], activation="relu", seed=0, dtype=np.float64)
+    model = nn.tensor_mlp(2, [64, 64, 1], activation="relu", seed=0, dtype=np.float64)
     # A large learning rate on few noisy points: the validation loss soon rises (over-fitting).
     history = fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.05), (X_train, y_train), epochs=300,
                   batch_size=10, validation=(X_val, y_val), early_stopping=5, progress=False)
@@ -200,8 +200,8 @@ def test_early_stopping_restores_the_best_weights():
 def test_penalty_per_example_divides_by_each_batch_size():
     """Batches of 3 then 2: the same steps as l1/3, l2/3 on the first batch and l1/2, l2/2 on the second."""
     X, y = make_plane(5, seed=0)
-    per_example = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
-    by_hand = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    per_example = nn.tensor_mlp(2, [4, 1], seed=0, dtype=np.float64)
+    by_hand = nn.tensor_mlp(2, [4, 1], seed=0, dtype=np.float64)
     fit(per_example, "mse", nn.SGD(per_example.parameters(), lr=0.1), (X, y.reshape(-1, 1)), epochs=1,
         batch_size=3, shuffle=False, l1=0.03, l2=0.6, penalty_per_example=True, progress=False)
     optimizer = nn.SGD(by_hand.parameters(), lr=0.1)
@@ -211,7 +211,7 @@ def test_penalty_per_example_divides_by_each_batch_size():
             l1=0.03 / n, l2=0.6 / n, progress=False)
     for a, b in zip(per_example.parameters(), by_hand.parameters()):
         np.testing.assert_allclose(a.data, b.data, rtol=1e-12, atol=1e-15)  # l1·(1/n) and l1/n round apart
-    unscaled = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    unscaled = nn.tensor_mlp(2, [4, 1], seed=0, dtype=np.float64)
     fit(unscaled, "mse", nn.SGD(unscaled.parameters(), lr=0.1), (X, y.reshape(-1, 1)), epochs=1,
         batch_size=3, shuffle=False, l1=0.03, l2=0.6, progress=False)
     assert not np.array_equal(unscaled.parameters()[0].data, per_example.parameters()[0].data)
@@ -224,7 +224,7 @@ def test_l1_penalty_makes_weights_sparse():
     y = X[:, 0] - 0.5 * X[:, 1] + 0.3 * rng.normal(size=200)  # features 2, 3, 4 are noise
     weights = {}
     for l1 in (0.0, 0.05):
-        model = nn.mlp(5, [1], seed=0, dtype=np.float64)
+        model = nn.tensor_mlp(5, [1], seed=0, dtype=np.float64)
         fit(model, "mse", nn.SGD(model.parameters(), lr=0.02), (X, y), epochs=200, batch_size=None, l1=l1,
             progress=False)
         weights[l1] = model.layers[0].weight.data[0]
@@ -235,11 +235,11 @@ def test_l1_penalty_makes_weights_sparse():
 
 def test_lbfgs_full_batch_and_data_loader_input():
     X, y = make_gaussian(100, noise=0.1, seed=0)
-    model = nn.mlp(2, [1], seed=0, dtype=np.float64)
+    model = nn.tensor_mlp(2, [1], seed=0, dtype=np.float64)
     history = fit(model, "bce_with_logits", nn.LBFGS(model.parameters(), line_search_fn="strong_wolfe"),
                   (X, y), epochs=3, progress=False)
     assert len(history.step_loss) == 3 and history.train_accuracy[-1] == 1.0
-    model = nn.mlp(2, [4, 1], seed=0)
+    model = nn.tensor_mlp(2, [4, 1], seed=0)
     history = fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.05), DataLoader(X, y, batch_size=25),
                   epochs=2, progress=False)
     assert len(history.step_loss) == 8
@@ -260,7 +260,7 @@ def test_scalar_model_takes_lists_of_floats_or_values():
 
 def test_regression_history_has_no_accuracy():
     X, y = make_plane(50, seed=0)
-    model = nn.mlp(2, [1], seed=0)
+    model = nn.tensor_mlp(2, [1], seed=0)
     history = fit(model, "mse", nn.Adam(model.parameters(), lr=0.1), (X, y), epochs=20, validation=(X, y),
                   progress=False)
     assert history.train_accuracy == [] and history.val_accuracy == []
@@ -269,7 +269,7 @@ def test_regression_history_has_no_accuracy():
 
 def test_progress_bar_and_plain_fallback(monkeypatch, capsys):
     X, y = make_gaussian(20, seed=0)
-    model = nn.mlp(2, [1], seed=0)
+    model = nn.tensor_mlp(2, [1], seed=0)
     fit(model, "bce_with_logits", nn.Adam(model.parameters()), (X, y), epochs=2, progress=True)
     assert "training" in capsys.readouterr().err
     real_import = builtins.__import__
@@ -312,7 +312,7 @@ def test_accuracy_rules():
     ],
 )
 def test_fit_checks_its_arguments(kwargs, error, match):
-    model = nn.mlp(2, [1], seed=0)
+    model = nn.tensor_mlp(2, [1], seed=0)
     arguments = {"model": model, "loss_fn": "mse", "optimizer": nn.SGD(model.parameters(), lr=0.1),
                  "data": (np.zeros((4, 2)), np.zeros(4)), "progress": False}
     arguments.update(kwargs)
@@ -323,7 +323,7 @@ def test_fit_checks_its_arguments(kwargs, error, match):
 # ---------------------------------------------------------------------- mistakes fit names
 def test_an_optimizer_over_another_models_parameters_is_refused():
     X, y = make_plane(16, seed=0)
-    model, other = nn.mlp(2, [3, 1], seed=0), nn.mlp(2, [3, 1], seed=1)
+    model, other = nn.tensor_mlp(2, [3, 1], seed=0), nn.tensor_mlp(2, [3, 1], seed=1)
     with pytest.raises(ValueError, match=r"optimizer holds 4 of its 4 parameters that are not this model's"):
         fit(model, "mse", nn.Adam(other.parameters()), (X, y), epochs=1, progress=False)
     scalar = nn.MLP(2, [2, 1], seed=0)
@@ -339,7 +339,7 @@ def test_nan_in_X_is_named_with_its_row(where):
     X, y = make_plane(16, seed=0)
     bad = X.copy()
     bad[5, 1] = np.nan
-    model = nn.mlp(2, [1], seed=0)
+    model = nn.tensor_mlp(2, [1], seed=0)
     data = {"data": (bad, y), "validation": (X, y), "loader": DataLoader(bad, y, batch_size=4)}[where]
     validation = (bad, y) if where == "validation" else None
     with pytest.raises(ValueError, match=r"X holds nan at row 5, column 1") as error:
@@ -351,7 +351,7 @@ def test_nan_in_y_is_named_with_its_row():
     X, y = make_plane(16, seed=0)
     y = y.astype(np.float64)
     y[3] = np.inf
-    model = nn.mlp(2, [1], seed=0)
+    model = nn.tensor_mlp(2, [1], seed=0)
     with pytest.raises(ValueError, match=r"y holds inf at row 3"):
         fit(model, "mse", nn.SGD(model.parameters(), lr=0.1), (X, y), epochs=1, progress=False)
 
@@ -363,7 +363,7 @@ def _run_away(model, on_divergence="warn", epochs=5):
 
 
 def test_a_loss_growing_by_orders_of_magnitude_is_reported_with_epoch_and_layer():
-    model = nn.mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64)
+    model = nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64)
     expected = r"diverging at epoch \d+, step \d+: the loss grew from"
     with pytest.warns(nn.TrainingDivergenceWarning, match=expected) as seen:
         history = _run_away(model)
@@ -373,7 +373,7 @@ def test_a_loss_growing_by_orders_of_magnitude_is_reported_with_epoch_and_layer(
     assert seen[0].filename == __file__, "the warning points at the call of fit"
 
     with pytest.raises(TrainingDiverged, match="diverging") as caught:
-        _run_away(nn.mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64), on_divergence="raise")
+        _run_away(nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64), on_divergence="raise")
     assert caught.value.layer in ("layers.0", "layers.2") and caught.value.epoch >= 1
     assert caught.value.loss > 1e3 * caught.value.history.step_loss[0]
 
@@ -388,10 +388,10 @@ def test_the_scalar_engine_reports_divergence_too():
 
 def test_ordinary_training_is_not_reported_and_the_check_can_be_ignored():
     X, y = make_moons(64, noise=0.1, seed=0)
-    model = nn.mlp(2, [8, 1], activation="tanh", seed=0)
+    model = nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", nn.TrainingDivergenceWarning)
         fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.05), (X, y), epochs=20, progress=False)
-        _run_away(nn.mlp(2, [8, 1], activation="tanh", seed=0), on_divergence="ignore")
+        _run_away(nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0), on_divergence="ignore")
     with pytest.raises(ValueError, match="on_divergence must be one of"):
         _run_away(model, on_divergence="stop")

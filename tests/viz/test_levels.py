@@ -290,12 +290,12 @@ def tensor_mlp_loss():
 )
 def test_the_stepper_works_on_every_network_of_the_course(network, level):
     if network == "neuron":
-        loss = nn.Neuron(2, weights=[0.3, -0.4], bias=0.1)([Value(1.0, label="x1"), Value(2.0, label="x2")])
+        loss = nn.Neuron(2, "tanh", weights=[0.3, -0.4], bias=0.1)([Value(1.0, label="x1"), Value(2.0, label="x2")])
     elif network == "tensor":
         loss = tensor_mlp_loss()
     else:
         sizes = [4, 1] if network == "2-4-1" else [16, 16, 1]
-        loss = (nn.MLP(2, sizes, seed=0)([0.5, -1.0]) - 1.0) ** 2
+        loss = (nn.MLP(2, sizes, activation="tanh", seed=0)([0.5, -1.0]) - 1.0) ** 2
     reference = {id(node): None for node in topological_order(loss)}
     start = time.perf_counter()
     stepper = viz.BackpropStepper(loss, level=level)

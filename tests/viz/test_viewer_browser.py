@@ -16,7 +16,7 @@ from autograd import Value
 
 
 def mlp_loss(sizes=(16, 16, 1)):
-    loss = (nn.MLP(2, list(sizes), seed=0)([0.5, -1.0]) - 1.0) ** 2
+    loss = (nn.MLP(2, list(sizes), activation="tanh", seed=0)([0.5, -1.0]) - 1.0) ** 2
     loss.label = "L"
     return loss
 
