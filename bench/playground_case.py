@@ -85,7 +85,7 @@ def playground(quick: bool = False) -> list[Row]:
                 check=f"the page shows epoch {shown}, the widget trained {page.epoch}",
                 passed=shown == page.epoch > 0,
             ),
-            Row("8 playground drawing one update in the page (14 heatmaps, 18 edges, the curve)", "ms", draw_ms,
+            Row("8 playground drawing one update in the page (15 heatmaps, 18 edges, the curve)", "ms", draw_ms,
                 check="measured by the page", passed=draw_ms > 0),
         ]
     finally:

@@ -42,8 +42,8 @@ def looks_like_labels(targets: Any) -> bool:
 
 
 def _signed(labels: np.ndarray) -> bool:
-    """Targets coded -1/+1 (any negative label) rather than 0/1."""
-    return bool(labels.size) and bool(np.any(labels < 0))
+    """Targets coded -1/+1 (any negative label) rather than 0/1; targets that are not numbers are not."""
+    return labels.dtype.kind in "iuf" and bool(labels.size) and bool(np.any(labels < 0))
 
 
 def decision_threshold(targets: Any, loss_fn: Callable | None = None, outputs: Any = None,

@@ -162,6 +162,13 @@ def test_a_control_changed_in_the_page_changes_the_state():
     assert widget.frame["layers"] == [2, 5, 3, 1] and widget.notice == ""
 
 
+def test_switching_the_problem_in_the_page_picks_its_first_data_set():
+    widget = Playground()
+    page_sets(widget, problem="regression")
+    assert (widget.state.problem, widget.state.data_set, widget.notice) == ("regression", "plane", "")
+    assert widget.run.loss_fn is nn.mse_loss and widget.points["classification"] is False
+
+
 def test_a_bad_value_from_the_page_is_refused_and_the_old_network_kept():
     widget = Playground()
     widget.step(2)

@@ -151,3 +151,26 @@ def test_the_page_fits_1280_pixels(page, tmp_path):
     png = base64.b64decode(driver.get_screenshot_as_base64())
     (tmp_path / "widest.png").write_bytes(png)
     time.sleep(0)
+
+
+def test_hovering_a_neuron_shows_its_heatmap_large(page):
+    widget, bridge, driver = page
+    from selenium.webdriver import ActionChains
+
+    output = output_pixels(driver)
+    neuron = driver.find_elements("css selector", ".rgp-hidden-node")[1]
+    ActionChains(driver).move_to_element(neuron).perform()
+    shown = output_pixels(driver)
+    assert shown != output
+    assert shown == script(driver, "return document.querySelectorAll('.rgp-hidden-node canvas')[1].toDataURL()")
+    ActionChains(driver).move_to_element(driver.find_element("css selector", ".rgp-data h4")).perform()
+    assert output_pixels(driver) == output
+
+
+def test_the_page_speaks_spanish(browser, tmp_path):
+    widget = Playground(language="es")
+    PageBridge(widget, browser, tmp_path / "es.html")
+    text = browser.find_element("css selector", ".rgp-root").text
+    for words in ("Tasa de aprendizaje", "Función de activación", "Capas ocultas", "Entrenar", "Tamaño del lote"):
+        assert words in text
+    assert "Learning rate" not in text

@@ -246,7 +246,8 @@ function render({ model, el }) {
   let structure = "";
   let nodes = []; // per column: [{box, canvas}], column 0 = all features
   let edgePaths = []; // per layer: [[path per input] per output]
-  let hovered = null; // [layer, j, i]
+  let hovered = null; // [layer, j, i] of the edge under the mouse
+  let hoveredNode = null; // the neuron under the mouse
 
   function columnX(c, columns, width) {
     return LEFT + (c * (width - NODE - LEFT - 10)) / Math.max(1, columns - 1);
@@ -257,7 +258,11 @@ function render({ model, el }) {
     const allFeatures = options().features;
     const columns = [allFeatures.length, ...state.hidden, 1];
     const height = Math.max(...columns) * ROW + 40;
-    const width = LEFT + 110 + 78 * (state.hidden.length + 1);
+    // As wide as the column allows (JupyterLab's side panel may take a third of the window), never
+    // narrower than a node and a gap per column.
+    const least = LEFT + NODE + 10 + 46 * (columns.length - 1);
+    const roomy = LEFT + NODE + 10 + 90 * (columns.length - 1);
+    const width = Math.max(least, Math.min(roomy, networkColumn.clientWidth - 4));
     stage.style.width = `${width}px`;
     stage.style.height = `${height}px`;
     edgesSvg.setAttribute("width", width);
@@ -290,14 +295,17 @@ function render({ model, el }) {
           box.classList.add("rgp-hidden-node");
         }
         stage.appendChild(box);
-        list.push({ box, canvas });
+        const node = { box, canvas, column: c };
+        box.addEventListener("mouseenter", () => { hoveredNode = node; paintFrame(); });
+        box.addEventListener("mouseleave", () => { hoveredNode = null; paintFrame(); });
+        list.push(node);
       }
       return list;
     });
     // One pair of +/- buttons per hidden layer, over its column.
     state.hidden.forEach((count, layer) => {
       const buttons = element("div", "rgp-layer-buttons");
-      buttons.style.left = `${columnX(layer + 1, columns.length, width) - 14}px`;
+      buttons.style.left = `${columnX(layer + 1, columns.length, width) + NODE / 2}px`;
       const plus = element("button", "rgp-add-neuron", "+");
       const minus = element("button", "rgp-remove-neuron", "−");
       plus.title = t("add_neuron");
@@ -313,7 +321,9 @@ function render({ model, el }) {
         hidden[layer] -= 1;
         setControl("hidden", hidden.filter((n) => n > 0));
       });
-      buttons.append(plus, minus, caption);
+      const row = element("div", "rgp-layer-row");
+      row.append(plus, minus);
+      buttons.append(row, caption);
       stage.appendChild(buttons);
     });
     // Edges: from the chosen features (column 0 keeps only those) to each layer's neurons.
@@ -404,7 +414,8 @@ function render({ model, el }) {
     if (!points.train) return;
     const classification = points.classification;
     const toPixel = (v) => ((v + 6) / 12) * OUTPUT;
-    const sets = [[points.train, "#ffffff"]];
+    // Training points ringed in white (grey in regression, where a target of 0 is white itself), test points in black.
+    const sets = [[points.train, classification ? "#ffffff" : "#777777"]];
     if (controls().show_test_data) sets.push([points.test, "#000000"]);
     for (const [list, stroke] of sets) {
       for (const [x1, x2, y] of list) {
@@ -458,16 +469,21 @@ function render({ model, el }) {
     let offset = 0;
     const allFeatures = options().features;
     for (let k = 0; k < allFeatures.length; k++) {
+      nodes[0][k].offset = offset;
       paint(nodes[0][k].canvas, grids, offset, r, false);
       offset += area;
     }
     for (let c = 1; c < nodes.length; c++) {
       for (const node of nodes[c]) {
+        node.offset = offset;
         paint(node.canvas, grids, offset, r, state.discretize);
         offset += area;
       }
     }
-    paint(outputCanvas, grids, offset - area, r, state.discretize);
+    // The big picture shows the output, or the neuron under the mouse (as in the TensorFlow Playground).
+    const shown = hoveredNode && hoveredNode.offset !== undefined ? hoveredNode.offset : offset - area;
+    paint(outputCanvas, grids, shown, r, state.discretize && (!hoveredNode || hoveredNode.column > 0));
+    outputBox.classList.toggle("rgp-showing-neuron", Boolean(hoveredNode));
     drawEdges(frame);
     drawCurve(frame);
     epochValue.textContent = String(frame.epoch);
@@ -490,7 +506,13 @@ function render({ model, el }) {
     model.send({ type: "tick" });
   }
 
+  const kernelTimes = []; // ms the kernel reported for its last updates
+
   function measureRate() {
+    const frame = model.get("frame");
+    kernelTimes.push(frame.update_ms || 0);
+    if (kernelTimes.length > 30) kernelTimes.shift();
+    root.dataset.kernelMs = (kernelTimes.reduce((a, b) => a + b, 0) / kernelTimes.length).toFixed(2);
     const now = performance.now();
     arrivals.push(now);
     while (arrivals.length > 2 && now - arrivals[0] > 2000) arrivals.shift();
@@ -577,6 +599,18 @@ function render({ model, el }) {
   const onPoints = () => drawPoints();
   const onShowTest = () => drawPoints();
 
+  // The network is laid out for the width it has: again when that changes (a side panel opens).
+  let laidOutWidth = 0;
+  const resizing = new ResizeObserver(() => {
+    const width = networkColumn.clientWidth;
+    if (width && Math.abs(width - laidOutWidth) > 8) {
+      laidOutWidth = width;
+      structure = "";
+      draw();
+    }
+  });
+  resizing.observe(networkColumn);
+
   model.on("change:frame", onFrame);
   model.on("change:playing", onPlaying);
   model.on("change:controls", onControls);
@@ -593,6 +627,7 @@ function render({ model, el }) {
 
   return () => {
     clearInterval(watchdog);
+    resizing.disconnect();
     model.off("change:frame", onFrame);
     model.off("change:playing", onPlaying);
     model.off("change:controls", onControls);

@@ -19,7 +19,6 @@ The kernel trains and sends numbers; the browser draws. The widget's synced trai
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -173,8 +172,12 @@ class Playground(anywidget.AnyWidget):
     def _controls_changed(self, change: dict[str, Any]) -> None:
         if change["new"] == self._state.to_dict():
             return
+        values = dict(change["new"])
+        problem = values.get("problem")
+        if problem != self._state.problem and problem in DATA_SETS and values.get("data_set") == self._state.data_set:
+            values["data_set"] = DATA_SETS[problem][0]  # a new problem type starts on its first data set
         try:
-            new = PlaygroundState.from_dict(dict(change["new"]))
+            new = PlaygroundState.from_dict(values)
         except StateError as error:
             self.notice = error.sentence(self.language)
             self.controls = self._state.to_dict()  # the page shows again what is in use
@@ -183,8 +186,6 @@ class Playground(anywidget.AnyWidget):
             self.notice = messages.message("playground_refused_json", self.language, reason=str(error))
             self.controls = self._state.to_dict()
             return
-        if new.problem != self._state.problem and new.data_set == self._state.data_set:
-            new = new.replace(data_set=DATA_SETS[new.problem][0])
         self._apply(new)
 
     def _apply(self, new: PlaygroundState, rebuild: bool = False) -> None:
@@ -293,15 +294,13 @@ class Playground(anywidget.AnyWidget):
         inputs = [Value(float(v), label=name) for v, name in zip(run.X_train[index], self._state.features)]
         target = float(run.y_train[index])
         output = scalar(inputs)
-        loss = run.loss_fn(output, target)
+        loss = run.loss_fn(output, target, reduction="sum")  # one point: the mean's "/ 1" node adds nothing
         loss.label = "loss"
-        stepper = BackpropStepper(loss)
+        stepper = BackpropStepper(loss, model=scalar, language=self.language)
         x1, x2 = run.points_train[index]
         title = messages.message("playground_inspected", self.language, index=index, x1=f"{x1:.2f}",
                                  x2=f"{x2:.2f}", target=f"{target:g}", epoch=run.epoch)
-        with tempfile.TemporaryDirectory() as folder:
-            page = stepper.to_html(Path(folder) / "stepper.html", title=title)
-            self.inspection = page.read_text(encoding="utf-8")
+        self.inspection = stepper.html(title)
         return stepper
 
     # ------------------------------------------------------------------ what the page draws
