@@ -27,12 +27,8 @@ def _chromium_paths() -> tuple[str, str] | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium (Selenium) at a 1,280 × 900 window; skipped when absent unless RETROGRAD_REQUIRE_BROWSER=1.
-
-    ``browser.get_log("browser")`` returns the console messages since the last call; use
-    ``console_errors(browser)`` to fail on JavaScript errors.
-    """
+def _browser_session():
+    """One headless Chromium for the whole run (starting one takes seconds); tests use ``browser``."""
     required = os.environ.get("RETROGRAD_REQUIRE_BROWSER") == "1"
     paths = _chromium_paths()
     try:
@@ -54,6 +50,24 @@ def browser():
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def browser(_browser_session):
+    """Headless Chromium (Selenium) at a 1,280 × 900 window; skipped when absent unless RETROGRAD_REQUIRE_BROWSER=1.
+
+    Each test starts on a blank page with an empty console log, so what an earlier test's page
+    printed (or said while being left) is not counted against it. ``console_errors(browser)``
+    returns the console's errors since the last call.
+    """
+    driver = _browser_session
+    driver.set_window_size(1280, 900)
+    driver.get("about:blank")
+    driver.get_log("browser")
+    yield driver
+    driver.execute_script("window.onbeforeunload = null;")
+    driver.get("about:blank")
+    driver.get_log("browser")
 
 
 def console_errors(driver) -> list[str]:

@@ -6,7 +6,6 @@ Gradient values of every op are checked in test_parity.py; here, everything arou
 from __future__ import annotations
 
 import contextlib
-import time
 import warnings
 
 import numpy as np
@@ -276,15 +275,13 @@ def test_a_node_used_twice_gets_both_contributions() -> None:
 
 @pytest.mark.slow
 def test_a_chain_of_100000_ops_backpropagates_without_recursion() -> None:
+    # The speed of backward is measured in bench/; here only that a deep graph does not recurse.
     x = leaf(1.0)
     y = x
-    start = time.perf_counter()
     for _ in range(100_000):
         y = y * 1.00001
     y.backward()
-    elapsed = time.perf_counter() - start
     assert x.grad == pytest.approx(1.00001**100_000, rel=1e-9)
-    assert elapsed < 20
 
 
 # ---------------------------------------------------------------------- grad modes
