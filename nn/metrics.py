@@ -43,7 +43,7 @@ def looks_like_labels(targets: Any) -> bool:
 
 def _signed(labels: np.ndarray) -> bool:
     """Targets coded -1/+1 (any negative label) rather than 0/1; targets that are not numbers are not."""
-    return labels.dtype.kind in "iuf" and bool(labels.size) and bool(np.any(labels < 0))
+    return labels.dtype.kind in "iuf" and labels.size > 0 and bool((labels < 0).any())
 
 
 def decision_threshold(targets: Any, loss_fn: Callable | None = None, outputs: Any = None,
@@ -54,7 +54,11 @@ def decision_threshold(targets: Any, loss_fn: Callable | None = None, outputs: A
     ``nn.losses`` or its object), which says what the output is; else 0.5 when every one of
     ``outputs`` lies in [0, 1] (probabilities), 0 otherwise (and 0.5 with nothing to go by).
     """
-    if _signed(np.asarray(targets)):
+    return _threshold(_signed(np.asarray(targets)), loss_fn, outputs, threshold)
+
+
+def _threshold(signed: bool, loss_fn: Callable | None, outputs: Any, threshold: float | None) -> float:
+    if signed:
         return 0.0
     if threshold is not None:
         return float(threshold)
@@ -63,7 +67,7 @@ def decision_threshold(targets: Any, loss_fn: Callable | None = None, outputs: A
         return 0.5 if function in _PROBABILITY_LOSSES else 0.0
     if outputs is not None:
         out = np.asarray(outputs, dtype=np.float64)
-        return 0.5 if out.size and bool(np.all((out >= 0.0) & (out <= 1.0))) else 0.0
+        return 0.5 if out.size and bool(((out >= 0.0) & (out <= 1.0)).all()) else 0.0
     return 0.5
 
 
@@ -78,8 +82,9 @@ def predicted_classes(outputs: Any, targets: Any, threshold: float | None = None
     if out.ndim == 2 and out.shape[1] > 1:
         return out.argmax(axis=1)
     out = out.reshape(-1)
-    above = out >= decision_threshold(labels, outputs=out, threshold=threshold)
-    return np.where(above, 1, -1) if _signed(labels) else above.astype(np.int64)
+    signed = _signed(labels)
+    above = out >= _threshold(signed, None, out, threshold)
+    return np.where(above, 1, -1) if signed else above.astype(np.int64)
 
 
 def _as_float_array(outputs: Any) -> np.ndarray:

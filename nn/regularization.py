@@ -118,10 +118,8 @@ def l2_norm(array: Any) -> float:
 
 def _l2_norm_quiet(array: Any) -> float:
     """``l2_norm`` for callers that already silenced NumPy's overflow warnings (one context for many arrays)."""
-    flat = np.ravel(array)
-    if flat.size == 0:
-        return 0.0
-    squared = float(flat @ flat)  # the usual case in one BLAS call
+    flat = array.reshape(-1) if isinstance(array, np.ndarray) else np.ravel(array)
+    squared = float(flat @ flat)  # the usual case in one BLAS call (0 for no numbers)
     if math.isfinite(squared):
         return math.sqrt(squared)
     # Squaring overflowed (or a NaN/inf is present): scale by the largest entry first.
@@ -230,7 +228,19 @@ def grad_norms(model: Any, groups: OrderedDict[str, list] | None = None) -> Orde
     """
     if groups is None:
         groups = parameter_groups(model)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return OrderedDict(
-            (name, math.hypot(*(_grad_norm_quiet(p) for p in params))) for name, params in groups.items()
-        )
+    norms: OrderedDict[str, float] = OrderedDict()
+    with np.errstate(over="ignore", invalid="ignore"):  # fit calls this every step: one context, a plain loop
+        for name, params in groups.items():
+            parts = []
+            for p in params:
+                grad = p.grad
+                if grad is None:
+                    continue
+                if isinstance(grad, np.ndarray):  # the usual case inline; overflow or NaN: rescale
+                    flat = grad.reshape(-1)
+                    squared = float(flat @ flat)
+                    parts.append(math.sqrt(squared) if math.isfinite(squared) else _l2_norm_quiet(grad))
+                else:
+                    parts.append(abs(float(grad)))
+            norms[name] = math.hypot(*parts)
+    return norms

@@ -1,6 +1,7 @@
 """``retrograd demo``: the classic micrograd demo, on retrograd, with its pictures written to a folder.
 
     retrograd demo --out retrograd-out/
+    retrograd demo --language es          # what it prints and draws, in Spanish
 
 Trains a scalar MLP 2-16-16-1 (ReLU, every weight a ``Value``) on 100 points of two moons with
 a hinge loss plus L2 (alpha 1e-4) and SGD whose learning rate falls from 1.0 towards 0.1 over
@@ -29,6 +30,8 @@ from nn import MLP, Neuron, Progress, hinge_loss, metrics
 from nn.data import make_moons, to_plus_minus_one
 from nn.optim import SGD
 from nn.regularization import l2_penalty
+from viz.messages import get_language, message
+from viz.messages import language as drawing_language
 
 __all__ = ["HELP", "DemoResult", "add_arguments", "draw_decision_boundary", "draw_neuron", "main", "run", "train"]
 
@@ -180,6 +183,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="retrograd-out", help="folder for the pictures (default: retrograd-out/)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and the initial weights (default: 0)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--language", choices=("en", "es"), default=None,
+        help="language of what the demo prints and draws (default: viz's current language, English)",
+    )
 
 
 def _check_folder(folder: Path) -> None:
@@ -190,7 +197,10 @@ def _check_folder(folder: Path) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Train, draw, and report where the files went; returns the exit status (1: the folder is not writable)."""
+    """Train, draw, and report where the files went, in ``args.language``; returns the exit status.
+
+    The status is 1 when the folder is not writable (an error message, in English, on ``err``).
+    """
     out = out or sys.stdout
     err = err or sys.stderr
     folder = Path(args.out)
@@ -199,22 +209,23 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     except OSError as error:
         print(f"error: cannot write the pictures to {folder}: {error.strerror or error}", file=err)
         return 1
-    print(f"training MLP 2-16-16-1 (ReLU) on {SAMPLES} two-moons points for {EPOCHS} epochs", file=out)
-    result = train(seed=args.seed, progress=not args.no_progress)
-    try:
-        graph = draw_neuron(result.model, result.X[0], folder / "neuron_graph.svg")
-        boundary = draw_decision_boundary(result.model, result.X, result.y, folder)
-    except OSError as error:  # the disk filled up, the folder went away, ... during training
-        print(f"error: cannot write the pictures to {folder}: {error.strerror or error}", file=err)
-        return 1
-    correct = round(result.final_accuracy * len(result.y))
-    print(
-        f"final loss {result.losses[-1]:.4f}, training accuracy {result.final_accuracy:.0%} "
-        f"({correct}/{len(result.y)} points)",
-        file=out,
-    )
-    print(f"wrote {graph}", file=out)
-    print(f"wrote {boundary}", file=out)
+    with drawing_language(getattr(args, "language", None) or get_language()):
+        print(message("demo_training", samples=SAMPLES, epochs=EPOCHS), file=out)
+        result = train(seed=args.seed, progress=not args.no_progress)
+        try:
+            graph = draw_neuron(result.model, result.X[0], folder / "neuron_graph.svg")
+            boundary = draw_decision_boundary(result.model, result.X, result.y, folder)
+        except OSError as error:  # the disk filled up, the folder went away, ... during training
+            print(f"error: cannot write the pictures to {folder}: {error.strerror or error}", file=err)
+            return 1
+        correct = round(result.final_accuracy * len(result.y))
+        print(
+            message("demo_result", loss=result.losses[-1], accuracy=result.final_accuracy, correct=correct,
+                    total=len(result.y)),
+            file=out,
+        )
+        print(message("demo_wrote", path=graph), file=out)
+        print(message("demo_wrote", path=boundary), file=out)
     return 0
 
 

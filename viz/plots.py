@@ -3,6 +3,8 @@
 Every function draws into a new ``matplotlib.figure.Figure`` (or into the ``ax`` given),
 saves it when ``path`` is given, and returns the figure; in Jupyter the figure shows itself.
 No global pyplot state is touched, so these work the same in scripts, tests and notebooks.
+Titles, axes and legends come from ``viz.messages``: in the language of ``viz.set_language``, or
+the ``language=`` given to the function ("en" or "es").
 
 - ``plot_decision_boundary``: the regions a 2-D classifier assigns, with the data points;
 - ``plot_training_curves``: loss (and accuracy) on training vs validation data, per epoch;
@@ -21,6 +23,8 @@ import numpy as np
 
 from autograd import Value, no_grad
 from nn.metrics import decision_threshold, predicted_classes
+
+from .messages import message
 
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 TRAIN_COLOUR = "#1f77b4"
@@ -81,15 +85,23 @@ def model_scores(model: Any, points: np.ndarray) -> np.ndarray:
     scores.
     """
     points = np.asarray(points, dtype=np.float64)
-    with no_grad():
-        if _is_scalar_model(model):
-            outputs = np.array([_as_number(model(list(row))) for row in points], dtype=np.float64)
-        elif hasattr(model, "parameters"):
-            from autograd.tensor import Tensor
+    # Drawn in evaluation mode (dropout off, so the picture is the model's answer, not one random mask).
+    was_training = getattr(model, "training", None)
+    if was_training:
+        model.eval()
+    try:
+        with no_grad():
+            if _is_scalar_model(model):
+                outputs = np.array([_as_number(model(list(row))) for row in points], dtype=np.float64)
+            elif hasattr(model, "parameters"):
+                from autograd.tensor import Tensor
 
-            outputs = _as_number(model(Tensor(points)))
-        else:
-            outputs = _as_number(model(points))
+                outputs = _as_number(model(Tensor(points)))
+            else:
+                outputs = _as_number(model(points))
+    finally:
+        if was_training:
+            model.train()
     outputs = np.asarray(outputs, dtype=np.float64)
     if outputs.ndim == 2 and outputs.shape[1] == 1:
         outputs = outputs[:, 0]
@@ -123,6 +135,7 @@ def plot_decision_boundary(
     margin: float = 0.5,
     threshold: float | None = None,
     title: str | None = None,
+    language: str | None = None,
 ) -> Any:
     """Colour the plane by the class a 2-D classifier predicts, and draw the data points on it.
 
@@ -179,12 +192,12 @@ def plot_decision_boundary(
         mine = y == c
         ax.scatter(X[mine, 0], X[mine, 1], s=22, color=colour_of[c], edgecolors="k", linewidths=0.5, label=f"{c}")
     accuracy = float(np.mean(predict_classes(model_scores(model, X), y, threshold) == y))
-    ax.set_title(title or f"decision boundary (training accuracy {accuracy:.0%})")
+    ax.set_title(title or message("plot_decision_boundary", language, accuracy=accuracy))
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(y_min, y_max)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.legend(title="class", loc="best", fontsize=8)
+    ax.legend(title=message("plot_class", language), loc="best", fontsize=8)
     return _finish(figure, path)
 
 
@@ -213,6 +226,7 @@ def plot_training_curves(
     path: str | Path | None = None,
     log_loss: bool = False,
     title: str | None = None,
+    language: str | None = None,
 ) -> Any:
     """Loss (and accuracy, when recorded) per epoch on training and validation data, side by side.
 
@@ -241,14 +255,14 @@ def plot_training_curves(
         panels.append(("accuracy", train_accuracy, val_accuracy))
     for ax, (what, train, validation) in zip(axes, panels):
         for values, name, colour, style in (
-            (train, "training", TRAIN_COLOUR, "-"),
-            (validation, "validation", VALIDATION_COLOUR, "--"),
+            (train, message("training", language), TRAIN_COLOUR, "-"),
+            (validation, message("validation", language), VALIDATION_COLOUR, "--"),
         ):
             if values is not None:
                 epochs = np.arange(1, len(values) + 1)
                 ax.plot(epochs, values, style, color=colour, label=name, marker="o" if len(values) <= 30 else None)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(what)
+        ax.set_xlabel(message("epoch", language))
+        ax.set_ylabel(message(what, language))
         ax.grid(alpha=0.3)
         ax.legend()
         if what == "loss" and log_loss:
@@ -259,14 +273,14 @@ def plot_training_curves(
             best = int(np.argmin(validation))
             ax.axvline(best + 1, color="grey", linewidth=0.8, linestyle=":")
             ax.annotate(
-                "lowest validation loss",
+                message("plot_lowest_validation_loss", language),
                 (best + 1, validation[best]),
                 fontsize=8,
                 color="grey",
                 xytext=(4, 8),
                 textcoords="offset points",
             )
-    figure.suptitle(title or "training vs validation")
+    figure.suptitle(title or message("plot_training_vs_validation", language))
     return _finish(figure, path)
 
 
@@ -298,6 +312,7 @@ def plot_gradient_norms(
     ax: Any = None,
     path: str | Path | None = None,
     title: str | None = None,
+    language: str | None = None,
 ) -> Any:
     """Each layer's gradient norm over training, on a log scale: vanishing or exploding gradients at a glance.
 
@@ -318,11 +333,11 @@ def plot_gradient_norms(
         shown = np.where(values > 0, values, np.nan)
         ax.plot(np.arange(len(values)), shown, color=palette(0.85 * k / max(count - 1, 1)), label=name, linewidth=1.2)
     ax.set_yscale("log")
-    ax.set_xlabel("training step")
-    ax.set_ylabel("gradient norm (log scale)")
+    ax.set_xlabel(message("plot_training_step", language))
+    ax.set_ylabel(message("plot_grad_norm_log", language))
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8, title="layer (input side first)", title_fontsize=8)
-    ax.set_title(title or "per-layer gradient norms")
+    ax.legend(fontsize=8, title=message("plot_layer_input_first", language), title_fontsize=8)
+    ax.set_title(title or message("plot_per_layer_grad_norms", language))
     return _finish(figure, path)
 
 
@@ -352,6 +367,7 @@ def plot_activations(
     *,
     x_range: tuple[float, float] = (-4.0, 4.0),
     path: str | Path | None = None,
+    language: str | None = None,
 ) -> Any:
     """Each activation function (solid) with its derivative (dashed), one panel each.
 
@@ -380,7 +396,7 @@ def plot_activations(
         ax.axhline(0, color="grey", linewidth=0.6)
         ax.axvline(0, color="grey", linewidth=0.6)
         ax.plot(xs, values, color=TRAIN_COLOUR, linewidth=2, label=f"{name}(x)")
-        ax.plot(xs, slopes, "--", color=VALIDATION_COLOUR, linewidth=1.6, label="derivative")
+        ax.plot(xs, slopes, "--", color=VALIDATION_COLOUR, linewidth=1.6, label=message("plot_derivative", language))
         described = name + (f" ({', '.join(f'{k}={v}' for k, v in options.items())})" if options else "")
         ax.set_title(described)
         ax.grid(alpha=0.3)
@@ -447,6 +463,7 @@ def draw_mlp(
     path: str | Path | None = None,
     input_names: Sequence[str] | None = None,
     title: str | None = None,
+    language: str | None = None,
 ) -> Any:
     """The network as columns of neurons with every weight drawn as a line (like the TensorFlow Playground).
 
@@ -495,7 +512,8 @@ def draw_mlp(
                 line_widths.append((0.2 + 3.5 * strength) * density)
         ax.add_collection(LineCollection(segments, colors=colours, linewidths=line_widths, zorder=1))
         points.append(here)
-        activations.append(activation if activation and activation != "identity" else "linear")
+        linear = activation is None or activation == "identity"
+        activations.append(message("plot_linear", language) if linear else activation)
         fills = np.ones((len(here), 3))
         if biases is not None:
             # Opaque fills (mixed with white), so the lines do not show through the neurons.
@@ -515,15 +533,18 @@ def draw_mlp(
         for (x, y), name in zip(first, names):
             ax.text(x - 0.12, y, name, ha="right", va="center", fontsize=9)
     ax.set_xticks(range(len(widths)))
-    ticks = [f"layer {c}\n{n} × {a}" for c, (n, a) in enumerate(zip(widths[1:], activations), start=1)]
-    ax.set_xticklabels(["input"] + ticks, fontsize=8)
+    ticks = [
+        message("plot_mlp_layer", language, index=c, count=n, activation=a)
+        for c, (n, a) in enumerate(zip(widths[1:], activations), start=1)
+    ]
+    ax.set_xticklabels([message("plot_input", language)] + ticks, fontsize=8)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     ax.set_xlim(-0.6, len(widths) - 0.5)
     ax.set_ylim(-0.8, tallest + 0.3)
     architecture = "-".join(str(n) for n in widths)
-    ax.set_title(title or f"network {architecture}: orange = positive weight, blue = negative, width = |weight|")
+    ax.set_title(title or message("plot_mlp_title", language, architecture=architecture))
     return _finish(figure, path)
 
 

@@ -1,4 +1,4 @@
-"""``nn.data``: data sets (generated, bundled and from CSV files) and the tools that prepare them."""
+"""``nn.data``: data sets (generated, bundled, from CSV and IDX files) and the tools that prepare them."""
 
 from .datasets import (
     from_plus_minus_one,
@@ -14,9 +14,11 @@ from .datasets import (
     make_xor,
     to_plus_minus_one,
 )
+from .idx import FASHION_MNIST_CLASSES, load_fashion_mnist, load_idx
 from .preprocessing import Centerer, DataLoader, MinMaxScaler, StandardScaler, one_hot, train_test_split
 
 __all__ = [
+    "FASHION_MNIST_CLASSES",
     "Centerer",
     "DataLoader",
     "MinMaxScaler",
@@ -24,6 +26,8 @@ __all__ = [
     "from_plus_minus_one",
     "load_csv",
     "load_digits",
+    "load_fashion_mnist",
+    "load_idx",
     "load_wine",
     "make_circle",
     "make_gaussian",

@@ -50,4 +50,7 @@ def code(source: str) -> Cell:
     if "«" in leftover or "»" in leftover:
         line = next(line for line in leftover.splitlines() if "«" in line or "»" in line)
         raise ValueError(f"unbalanced «español|English» marker in code cell, near: {line.strip()!r}")
+    for match in BILINGUAL.finditer(source):
+        if not match.group(1).strip() or not match.group(2).strip():
+            raise ValueError(f"«español|English» marker with an empty half in code cell: {match.group(0)!r}")
     return Cell("code", {"code": source})

@@ -145,8 +145,7 @@ CELLS = [
     ax.scatter(xs[::8], np.array(outputs)[::8], c=np.array(winners)[::8], cmap="tab10", vmin=0, vmax=9,
                zorder=3, s=18)
     ax.set(xlabel="x", ylabel="«salida|output»",
-           title="«Maxout con k = 3: el gradiente va a la pieza ganadora (puntos)|"
-                 "Maxout with k = 3: the gradient goes to the winning piece (dots)»")
+           title="«Maxout con k = 3: el gradiente va a la pieza ganadora (puntos)|Maxout with k = 3: the gradient goes to the winning piece (dots)»")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     plt.show()

@@ -50,10 +50,8 @@ CELLS = [
     ax = bottom.subplots()
     ax.imshow(X[y == 3][0].reshape(1, 64), cmap="gray_r", aspect="auto")     # «el 3, aplanado|the 3, flattened»
     ax.set(xticks=range(0, 64, 8), yticks=[],
-           xlabel="«índice de entrada: los píxeles 0-7 son la fila de arriba, 8-15 la segunda, …|"
-                  "input index: pixels 0-7 are the top row, 8-15 the second, …»",
-           title="«el 3 de arriba, aplanado: 64 números en fila, tal como los ve el MLP|"
-                 "the 3 above, flattened: 64 numbers in a row, as the MLP sees them»")
+           xlabel="«índice de entrada: los píxeles 0-7 son la fila de arriba, 8-15 la segunda, …|input index: pixels 0-7 are the top row, 8-15 the second, …»",
+           title="«el 3 de arriba, aplanado: 64 números en fila, tal como los ve el MLP|the 3 above, flattened: 64 numbers in a row, as the MLP sees them»")
     plt.show()
     """),
     md(
@@ -232,64 +230,167 @@ CELLS = [
           f"{theirs.score(X_test_s, y_test):.1%}")
     """),
     md(
-        es="""
+        es=r"""
         ## Lo que se pierde al aplanar
 
-        Una capa totalmente conectada da a cada píxel su propio peso y trata las 64 entradas como
-        una lista sin orden: no sabe qué píxeles son *vecinos*. Dos experimentos lo muestran.
+        Una capa totalmente conectada (fully connected) da a cada píxel su propio peso y trata las
+        64 entradas como una lista sin orden: no sabe qué píxeles son *vecinos*. Es el gran
+        inconveniente de aplanar, y dos experimentos lo muestran.
 
-        1. Barajamos los píxeles de todas las imágenes con una misma permutación fija. Para
-           nosotros las imágenes se vuelven ruido, pero el MLP las aprende exactamente igual de
-           bien: nunca usó la disposición.
+        1. Barajamos los píxeles de todas las imágenes con **una misma permutación fija**. Para
+           nosotros las imágenes se vuelven ruido; para el MLP no cambia nada. Si además la red
+           barajada empieza con los mismos pesos iniciales, barajados igual, su entrenamiento es
+           *exactamente* el mismo, época a época: la suma ponderada $\sum_i w_i x_i$ no depende
+           del orden de sus términos. Sus pesos, devueltos al orden de los píxeles, son los de la
+           red normal.
         2. Desplazamos cada imagen de prueba un píxel a la derecha. Para nosotros no ha cambiado
            nada; para el MLP cada entrada ha ido a parar a otro peso, y la exactitud cae.
 
-        Las redes que saben de vecindades y desplazamientos (las redes convolucionales) son el
-        siguiente paso después del MLP.
+        Qué significa: todo lo que el MLP sabe sobre la forma de un dígito lo ha aprendido píxel a
+        píxel, y lo que aprende en una posición no le sirve en la de al lado. Las redes
+        convolucionales (LeCun y colaboradores, 1989) incorporan justo eso, la vecindad y el
+        desplazamiento, y son el siguiente paso después del MLP.
         """,
-        en="""
+        en=r"""
         ## What flattening throws away
 
         A fully connected layer gives every pixel its own weight and treats the 64 inputs as an
-        unordered list: it does not know which pixels are *neighbours*. Two experiments show it.
+        unordered list: it does not know which pixels are *neighbours*. That is the drawback of
+        flattening, and two experiments show it.
 
-        1. Shuffle the pixels of every image with one fixed permutation. The images become noise
-           to us, yet the MLP learns them exactly as well: it never used the arrangement.
+        1. Shuffle the pixels of every image with **one fixed permutation**. The images become noise
+           to us; to the MLP nothing changes. If the shuffled network also starts from the same
+           initial weights, shuffled the same way, its training is *exactly* the same, epoch by
+           epoch: the weighted sum $\sum_i w_i x_i$ does not depend on the order of its terms. Its
+           weights, put back in pixel order, are the ordinary network's.
         2. Shift every test image one pixel to the right. To us nothing changed; to the MLP every
            input moved to a different weight, and accuracy drops.
 
-        Networks that know about neighbourhoods and shifts (convolutional networks) are the next
-        step after the MLP.
+        What it means: everything the MLP knows about the shape of a digit it learnt pixel by
+        pixel, and what it learns at one position is no use at the next. Convolutional networks
+        (LeCun and colleagues, 1989) build exactly that in, neighbourhoods and shifts, and they are
+        the next step after the MLP.
         """,
     ),
     code("""
-    def train_and_test(X_tr, X_te, epochs=30):
+    def train_digits(X_tr, X_te, first_weights=None, epochs=30):
+        \"\"\"An MLP 64-32-10 trained as above (in float64), optionally starting from the given first-layer weights.\"\"\"
         scaler = data.StandardScaler().fit(X_tr)
-        model = nn.mlp(64, [32, 10], activation="relu", seed=0)
-        nn.fit(model, "cross_entropy", nn.Adam(model.parameters(), lr=0.003), (scaler.transform(X_tr), y_train),
-               epochs=epochs, batch_size=64, seed=0, progress=False)
-        return model, scaler, nn.evaluate(model, "cross_entropy", (scaler.transform(X_te), y_test))[1]
+        model = nn.mlp(64, [32, 10], activation="relu", seed=0, dtype=np.float64)
+        if first_weights is not None:
+            model[0].weight.data[...] = first_weights
+        history = nn.fit(model, "cross_entropy", nn.Adam(model.parameters(), lr=0.003), (scaler.transform(X_tr), y_train),
+                         epochs=epochs, batch_size=64, validation=(scaler.transform(X_te), y_test), seed=0, progress=False)
+        return model, scaler, history
 
 
-    permutation = np.random.default_rng(0).permutation(64)
-    _, _, shuffled_accuracy = train_and_test(X_train[:, permutation], X_test[:, permutation])
-    print(f"«píxeles barajados|pixels shuffled»: «exactitud en prueba|test accuracy» {shuffled_accuracy:.1%} "
-          f"(«en orden|in order»: {history.val_accuracy[-1]:.1%})")
+    permutation = np.random.default_rng(0).permutation(64)        # «una permutación fija de los 64 píxeles|one fixed permutation of the 64 pixels»
+    initial = nn.mlp(64, [32, 10], activation="relu", seed=0, dtype=np.float64)[0].weight.data
+    ordered, ordered_scaler, ordered_history = train_digits(X_train, X_test)
+    shuffled, _, shuffled_history = train_digits(X_train[:, permutation], X_test[:, permutation],
+                                                 first_weights=initial[:, permutation])
+    gap = np.abs(np.subtract(ordered_history.val_accuracy, shuffled_history.val_accuracy)).max()
+    weight_gap = np.abs(shuffled[0].weight.data[:, np.argsort(permutation)] - ordered[0].weight.data).max()
+    print(f"«píxeles barajados|pixels shuffled»: «exactitud en prueba|test accuracy» {shuffled_history.val_accuracy[-1]:.1%} "
+          f"(«en orden|in order»: {ordered_history.val_accuracy[-1]:.1%}); «mayor diferencia entre las dos curvas|largest gap between the two curves»: {gap:.1%}")
+    print(f"«pesos de la primera capa devueltos al orden de los píxeles: mayor diferencia|first-layer weights put back in pixel order: largest difference»: {weight_gap:.1e}")
 
     shifted = np.roll(X_test.reshape(-1, 8, 8), 1, axis=2)
     shifted[:, :, 0] = 0                                       # «no entra nada por el borde izquierdo|nothing comes in from the left edge»
-    shifted_accuracy = nn.evaluate(model, "cross_entropy", (scaler.transform(shifted.reshape(-1, 64)), y_test))[1]
+    shifted_accuracy = nn.evaluate(ordered, "cross_entropy", (ordered_scaler.transform(shifted.reshape(-1, 64)), y_test))[1]
     print(f"«imágenes de prueba desplazadas un píxel a la derecha|test images shifted one pixel right»: "
           f"«exactitud en prueba|test accuracy» {shifted_accuracy:.1%}")
 
-    fig, axes = plt.subplots(1, 3, figsize=(7, 2.5), layout="constrained")
-    for ax, image, title in zip(axes, (X_test[0], X_test[0][permutation], shifted[0].ravel()),
-                                ("«original|original»", "«píxeles barajados|pixels shuffled»",
-                                 "«desplazada a la derecha|shifted right»")):
-        ax.imshow(image.reshape(8, 8), cmap="gray_r")
-        ax.set_title(title)
+    fig = plt.figure(figsize=(13, 3.4), layout="constrained")
+    images, curves = fig.subfigures(1, 2, width_ratios=[1.5, 1])
+    pictures = [(X_test[0], "«original|original»"), (X_test[0][permutation], "«píxeles barajados|pixels shuffled»"),
+                (shifted[0].ravel(), "«desplazada a la derecha|shifted right»"),
+                (ordered[0].weight.data[0], "«neurona 0: sus pesos|neuron 0: its weights»"),
+                (shuffled[0].weight.data[0, np.argsort(permutation)], "«…en la red barajada|…in the shuffled net»")]
+    for k, (ax, (image, title)) in enumerate(zip(images.subplots(1, 5), pictures)):
+        if k < 3:
+            ax.imshow(image.reshape(8, 8), cmap="gray_r")
+        else:                                   # «pesos: rojo > 0, azul < 0|weights: red > 0, blue < 0»
+            largest = np.abs(image).max()
+            ax.imshow(image.reshape(8, 8), cmap="coolwarm", vmin=-largest, vmax=largest)
+        ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
+    ax = curves.subplots()
+    epochs = range(1, len(ordered_history.val_accuracy) + 1)
+    ax.plot(epochs, ordered_history.val_accuracy, linewidth=4, alpha=0.4, label="«píxeles en orden|pixels in order»")
+    ax.plot(epochs, shuffled_history.val_accuracy, "k--", linewidth=1.2, label="«píxeles barajados|pixels shuffled»")
+    ax.set(xlabel="«época|epoch»", ylabel="«exactitud en prueba|test accuracy»",
+           title="«el MLP no nota la diferencia|the MLP cannot tell the difference»")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    plt.show()
+    """),
+    md(
+        es="""
+        ## Un conjunto más difícil: Fashion-MNIST
+
+        Fashion-MNIST (Xiao, Rasul y Vollgraf, 2017) tiene el mismo formato que MNIST, 70 000
+        imágenes de 28 × 28 píxeles en gris, pero de prendas de ropa en diez clases: camisetas,
+        pantalones, jerséis, vestidos, abrigos, sandalias, camisas, zapatillas, bolsos y botines.
+        Es bastante más difícil que los dígitos. Descarga los cuatro archivos
+        (`train-images-idx3-ubyte.gz` y los otros tres) de
+        https://github.com/zalandoresearch/fashion-mnist en `notebooks/data/fashion-mnist/` (o en la
+        carpeta que indique la variable de entorno `FASHION_MNIST_DIR`): `nn.data.load_fashion_mnist`
+        los lee (el formato IDX, con `nn.data.load_idx`). Si no están, la celda usa los dígitos de
+        siempre.
+        """,
+        en="""
+        ## A harder data set: Fashion-MNIST
+
+        Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017) has the format of MNIST, 70,000 greyscale
+        images of 28 × 28 pixels, but of clothes in ten classes: T-shirts, trousers, pullovers,
+        dresses, coats, sandals, shirts, sneakers, bags and ankle boots. It is much harder than the
+        digits. Download the four files (`train-images-idx3-ubyte.gz` and the three others) from
+        https://github.com/zalandoresearch/fashion-mnist into `notebooks/data/fashion-mnist/` (or the
+        folder that the environment variable `FASHION_MNIST_DIR` names): `nn.data.load_fashion_mnist`
+        reads them (the IDX format, with `nn.data.load_idx`). When they are absent, the cell uses
+        the digits instead.
+        """,
+    ),
+    code("""
+    import os
+    from pathlib import Path
+
+    folder = Path(os.environ.get("FASHION_MNIST_DIR", "../data/fashion-mnist"))
+    try:
+        images_train, images_test, labels_train, labels_test = data.load_fashion_mnist(folder)
+        # «10 000 imágenes de entrenamiento y 2000 de prueba, para ir rápido|10,000 training and 2,000 test images, to be quick»
+        images_train, labels_train = images_train[:10000], labels_train[:10000]
+        images_test, labels_test = images_test[:2000], labels_test[:2000]
+        class_names = «["camiseta/top", "pantalón", "jersey", "vestido", "abrigo",
+                       "sandalia", "camisa", "zapatilla", "bolso", "botín"]|list(data.FASHION_MNIST_CLASSES)»
+        source = "Fashion-MNIST"
+    except FileNotFoundError as missing:
+        print(missing)
+        print("«Sin Fashion-MNIST: seguimos con los dígitos.|Without Fashion-MNIST: carrying on with the digits.»")
+        images_train, images_test, labels_train, labels_test = X_train, X_test, y_train, y_test
+        class_names, source = [str(digit) for digit in range(10)], "«dígitos|digits»"
+    side = int(np.sqrt(images_train.shape[1]))
+    image_scaler = data.StandardScaler().fit(images_train)
+    image_model = nn.mlp(side * side, [64, 10], activation="relu", seed=0)
+    image_history = nn.fit(image_model, "cross_entropy", nn.Adam(image_model.parameters(), lr=0.001),
+                           (image_scaler.transform(images_train), labels_train), epochs=10, batch_size=64,
+                           validation=(image_scaler.transform(images_test), labels_test), seed=0, progress=False)
+    image_predicted = nn.predict(image_model, image_scaler.transform(images_test)).argmax(axis=1)
+    print(f"{source}: MLP {side * side}-64-10, {len(images_train)} «imágenes de entrenamiento|training images», "
+          f"«exactitud en prueba|test accuracy» {image_history.val_accuracy[-1]:.1%}")
+
+    fig, axes = plt.subplots(1, 10, figsize=(13, 1.9), layout="constrained")
+    for k, ax in enumerate(axes):
+        index = np.flatnonzero(labels_test == k)[0]
+        ax.imshow(images_test[index].reshape(side, side), cmap="gray_r")
+        right = image_predicted[index] == labels_test[index]
+        ax.set_title(f"{class_names[k]}\\n→ {class_names[image_predicted[index]]}", fontsize=8,
+                     color="black" if right else "#d62728")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(f"{source}: «una imagen de prueba por clase: clase → predicción (en rojo, errores)|one test image per class: class → prediction (mistakes in red)»")
     plt.show()
     """),
     md(

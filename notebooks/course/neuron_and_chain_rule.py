@@ -43,6 +43,69 @@ CELLS = [
     """),
     md(
         es="""
+        ## De dónde viene todo esto
+
+        Las ideas de este curso tienen ochenta años. Cada hito de la línea de tiempo lleva el
+        cuaderno en el que lo construimos nosotros:
+
+        - **1943, McCulloch y Pitts**: la neurona artificial, una suma ponderada con un umbral
+          (este cuaderno).
+        - **1958, Rosenblatt**: el perceptrón, una neurona que *aprende* sus pesos (cuaderno 3),
+          y su límite: no puede separar XOR.
+        - **1986, Rumelhart, Hinton y Williams**: la retropropagación entrena redes con capas
+          ocultas (este cuaderno y el 6).
+        - **1989, LeCun y colaboradores**: las redes convolucionales (CNN), que sí saben qué píxeles
+          son vecinos (cuaderno 5: lo que se pierde al aplanar).
+        - **2012, AlexNet** (Krizhevsky, Sutskever y Hinton): una CNN profunda en GPU gana ImageNet,
+          con ReLU y abandono (dropout), los remedios del cuaderno 4.
+        - **2017, los Transformers** (Vaswani et al.): la atención, hecha de productos escalares y
+          softmax (cuaderno 2), en la base de los grandes modelos de lenguaje actuales.
+        """,
+        en="""
+        ## Where this comes from
+
+        The ideas of this course are eighty years old. Each milestone on the timeline carries the
+        notebook in which we build it ourselves:
+
+        - **1943, McCulloch and Pitts**: the artificial neuron, a weighted sum with a threshold
+          (this notebook).
+        - **1958, Rosenblatt**: the perceptron, a neuron that *learns* its weights (notebook 3), and
+          its limit: it cannot separate XOR.
+        - **1986, Rumelhart, Hinton and Williams**: backpropagation trains networks with hidden
+          layers (this notebook and notebook 6).
+        - **1989, LeCun and colleagues**: convolutional networks (CNNs), which do know which pixels
+          are neighbours (notebook 5: what flattening throws away).
+        - **2012, AlexNet** (Krizhevsky, Sutskever and Hinton): a deep CNN on GPUs wins ImageNet,
+          with ReLU and dropout, the remedies of notebook 4.
+        - **2017, Transformers** (Vaswani et al.): attention, made of dot products and softmax
+          (notebook 2), beneath today's large language models.
+        """,
+    ),
+    code("""
+    milestones = [
+        (1943, "McCulloch–Pitts\\n«neurona artificial|artificial neuron»", "«cuaderno 1|notebook 1»"),
+        (1958, "Rosenblatt\\n«perceptrón|perceptron»", "«cuaderno 3|notebook 3»"),
+        (1986, "Rumelhart et al.\\n«retropropagación|backpropagation»", "«cuadernos 1 y 6|notebooks 1 and 6»"),
+        (1989, "LeCun et al.\\n«redes convolucionales|convolutional networks»", "«cuaderno 5|notebook 5»"),
+        (2012, "AlexNet\\nReLU, «abandono|dropout», GPU", "«cuaderno 4|notebook 4»"),
+        (2017, "Transformers\\n«atención (softmax)|attention (softmax)»", "«cuaderno 2|notebook 2»"),
+    ]
+    fig, ax = plt.subplots(figsize=(12, 3.4), layout="constrained")
+    ax.axhline(0, color="grey", linewidth=1.5, zorder=1)
+    for k, (year, what, where) in enumerate(milestones):
+        up = 1 if k % 2 == 0 else -1                    # «arriba y abajo, para que no se pisen|alternate, so labels do not overlap»
+        ax.plot([year, year], [0, 0.4 * up], color="grey", linewidth=0.8, zorder=1)
+        ax.scatter([year], [0], s=60, color="#e67e22", edgecolors="k", zorder=2)
+        side = "bottom" if up > 0 else "top"
+        ax.annotate(where, (year, 0.45 * up), ha="center", va=side, fontsize=8, color="#2b7bba", style="italic")
+        ax.annotate(f"{year}\\n{what}", (year, 0.75 * up), ha="center", va=side, fontsize=9)
+    ax.set(xlim=(1935, 2025), ylim=(-2.1, 2.1), xticks=[], yticks=[],
+           title="«Ochenta años de redes neuronales, y el cuaderno que construye cada idea|Eighty years of neural networks, and the notebook that builds each idea»")
+    ax.spines[["left", "right", "top", "bottom"]].set_visible(False)
+    plt.show()
+    """),
+    md(
+        es="""
         ## Una neurona, operación a operación
 
         Cada `Value` guarda un número (`data`), un gradiente (`grad`, 0 hasta que se retropropaga)
@@ -329,8 +392,7 @@ CELLS = [
         import torch
     except ImportError:
         torch = None
-        print("«PyTorch no está instalado (pip install torch): me salto la comparación|"
-              "PyTorch is not installed (pip install torch): skipping the comparison»")
+        print("«PyTorch no está instalado (pip install torch): me salto la comparación|PyTorch is not installed (pip install torch): skipping the comparison»")
 
     if torch is not None:
         leaves = {v.label: torch.tensor(v.data, dtype=torch.float64, requires_grad=True) for v in inputs}

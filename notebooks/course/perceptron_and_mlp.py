@@ -154,6 +154,74 @@ CELLS = [
     viz.draw_mlp(hidden_model)
     """),
     md(
+        es=r"""
+        ## Una capa oculta basta: la aproximación universal
+
+        Hornik, Stinchcombe y White demostraron en 1989 el **teorema de aproximación universal**
+        (universal approximation theorem): una red con *una sola* capa oculta de activaciones
+        sigmoides aproxima cualquier función continua en un intervalo acotado tan bien como se
+        quiera, con tal de tener neuronas suficientes. (Vale también para ReLU: Leshno y
+        colaboradores, 1993.) Con ReLU se ve muy bien por qué: cada neurona oculta añade un codo a
+        una línea quebrada, y con más codos la línea sigue mejor a la curva.
+
+        Ajustamos $\sin x$ en $[-\pi, \pi]$ con una capa oculta de 1, 2, 4, 8, 16 y 32 neuronas
+        ReLU (L-BFGS, pérdida MSE), con tres semillas por anchura. El teorema dice que el error
+        *puede* hacerse tan pequeño como se quiera; no dice cuántas neuronas hacen falta ni que el
+        entrenamiento vaya a encontrar los pesos, y esa es una de las razones para usar redes
+        profundas.
+        """,
+        en=r"""
+        ## One hidden layer is enough: universal approximation
+
+        Hornik, Stinchcombe and White proved in 1989 the **universal approximation theorem**: a
+        network with a *single* hidden layer of sigmoid units approximates any continuous function
+        on a bounded interval as closely as we like, given enough neurons. (It holds for ReLU too:
+        Leshno and colleagues, 1993.) With ReLU it is easy to see why: each hidden neuron adds one
+        kink to a broken line, and with more kinks the line follows the curve more closely.
+
+        We fit $\sin x$ on $[-\pi, \pi]$ with one hidden layer of 1, 2, 4, 8, 16 and 32 ReLU
+        neurons (L-BFGS, MSE loss), three seeds per width. The theorem says the error *can* be made
+        as small as we like; it says nothing about how many neurons that takes, nor that training
+        will find the weights, which is one reason deep networks are used.
+        """,
+    ),
+    code("""
+    x = np.linspace(-np.pi, np.pi, 100)[:, None]
+    grid = np.linspace(-np.pi, np.pi, 500)[:, None]
+    widths, seeds = [1, 2, 4, 8, 16, 32], [0, 1, 2]
+    errors, fits = {}, {}                       # «por (anchura, semilla): el error RMS y el ajuste|per (width, seed): RMS error and fit»
+    for width in widths:
+        for seed in seeds:
+            model = nn.mlp(1, [width, 1], activation="relu", seed=seed, dtype=np.float64)
+            optimizer = nn.LBFGS(model.parameters(), lr=1.0, max_iter=100, line_search_fn="strong_wolfe")
+            nn.fit(model, "mse", optimizer, (x, np.sin(x[:, 0])), epochs=3, progress=False)
+            prediction = nn.predict(model, grid)[:, 0]
+            errors[width, seed] = np.sqrt(np.mean((prediction - np.sin(grid[:, 0])) ** 2))
+            fits[width, seed] = prediction
+    median_errors = [float(np.median([errors[width, seed] for seed in seeds])) for width in widths]
+    for width, error in zip(widths, median_errors):
+        print(f"«anchura|width» {width:>2}: «error RMS (mediana de 3 semillas)|RMS error (median of 3 seeds)» {error:.4f}")
+
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
+    axes[0].plot(grid, np.sin(grid), color="k", linewidth=3, alpha=0.3, label="sin x")
+    for width in (1, 2, 4, 16):
+        typical = sorted(seeds, key=lambda seed: errors[width, seed])[1]    # «la semilla mediana|the median seed»
+        axes[0].plot(grid, fits[width, typical], linewidth=1.3, label=f"«anchura|width» {width}")
+    axes[0].set(xlabel="x", title="«una capa oculta: más neuronas, más codos|one hidden layer: more neurons, more kinks»")
+    axes[0].legend(fontsize=8)
+    for seed in seeds:
+        axes[1].scatter(widths, [errors[width, seed] for width in widths], color="grey", s=12)
+    axes[1].plot(widths, median_errors, marker="o", label="«mediana de 3 semillas|median of 3 seeds»")
+    axes[1].set(xscale="log", yscale="log", xticks=widths, xticklabels=widths,
+                xlabel="«neuronas de la capa oculta|neurons in the hidden layer»",
+                ylabel="«error RMS frente a sin x|RMS error against sin x»",
+                title="«el error baja al crecer la anchura|the error falls as the width grows»")
+    axes[1].legend(fontsize=8)
+    for ax in axes:
+        ax.grid(alpha=0.3, which="both")
+    plt.show()
+    """),
+    md(
         es="""
         ## Los conjuntos de datos del Playground
 
@@ -416,49 +484,69 @@ CELLS = [
         ## Planificación de la tasa de aprendizaje (schedules)
 
         Un paso grande al principio avanza deprisa; un paso pequeño al final se asienta en el
-        mínimo. Una planificación fija la tasa de aprendizaje del optimizador en cada época.
-        `preview(n)` enumera las tasas sin entrenar. Con SGD simple y una tasa de 1, la tasa
-        constante sigue rebotando alrededor del mínimo hasta el final, mientras que las que decaen
-        se asientan (aquí, el recocido coseno, *cosine annealing*, llega más abajo).
+        mínimo. Una planificación fija la tasa de aprendizaje del optimizador en cada época, y
+        `preview(n)` enumera las tasas sin entrenar.
+
+        Con SGD en minilotes de 20 y una tasa de aprendizaje de 2, la tasa constante sigue
+        rebotando hasta el final: cada minilote empuja los pesos lejos del mínimo, y la pérdida
+        salta de una época a la siguiente. Las planificaciones que decaen empiezan igual de rápido
+        y después se asientan. Lo comprobamos con tres semillas (datos barajados y pesos iniciales
+        distintos): en cada una, todas las planificaciones que decaen terminan con una pérdida menor
+        que la constante, y su pérdida cambia mucho menos entre las últimas épocas.
         """,
         en="""
         ## Learning-rate schedules
 
         A large step early moves fast; a small step late settles into the minimum. A schedule sets
-        the optimiser's learning rate at every epoch. `preview(n)` lists the rates without
-        training. With plain SGD at a learning rate of 1, the constant rate keeps bouncing around
-        the minimum to the end, while the decaying schedules settle (cosine annealing lowest here).
+        the optimiser's learning rate at every epoch, and `preview(n)` lists the rates without
+        training.
+
+        With SGD on mini-batches of 20 at a learning rate of 2, the constant rate keeps bouncing to
+        the end: every mini-batch kicks the weights away from the minimum, and the loss jumps from
+        one epoch to the next. The decaying schedules start as fast, then settle. We check it over
+        three seeds (different shuffles and initial weights): in each, every decaying schedule ends
+        with a lower loss than the constant rate, and its loss changes far less between the last
+        epochs.
         """,
     ),
     code("""
     def fresh_optimizer():
-        return nn.SGD(nn.mlp(2, [1], seed=0).parameters(), lr=1.0)
+        return nn.SGD(nn.mlp(2, [1], seed=0).parameters(), lr=2.0)
 
 
     schedules = {
         "«constante|constant»": None,
         "«StepLR (mitad cada 10)|StepLR (halve every 10)»": lambda o: nn.StepLR(o, step_size=10, gamma=0.5),
-        "ExponentialLR (γ = 0.95)": lambda o: nn.ExponentialLR(o, gamma=0.95),
+        "ExponentialLR (γ = 0.93)": lambda o: nn.ExponentialLR(o, gamma=0.93),
         "CosineAnnealingLR": lambda o: nn.CosineAnnealingLR(o, T_max=40),
         "«calentamiento + coseno|warm-up + cosine»": lambda o: nn.warmup_cosine(o, warmup_steps=5, total_steps=40),
     }
+    seeds = [0, 1, 2]
+    final_loss, bounce = {}, {}       # «por planificación: una cifra por semilla|per schedule: one number per seed»
     fig, axes = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
     for name, make in schedules.items():
-        rates = [1.0] * 40 if make is None else make(fresh_optimizer()).preview(40)
+        rates = [2.0] * 40 if make is None else make(fresh_optimizer()).preview(40)
         axes[0].plot(rates, label=name)
-        model = nn.mlp(2, [16, 16, 1], activation="tanh", seed=0)
-        optimizer = nn.SGD(model.parameters(), lr=1.0)
-        scheduler = None if make is None else make(optimizer)
-        history = nn.fit(model, "bce_with_logits", optimizer, (X, y), epochs=40, batch_size=40, seed=0,
-                         scheduler=scheduler, progress=False)
-        axes[1].plot(range(1, 41), history.train_loss,
-                     label=f"{name}: «pérdida final|final loss» {history.train_loss[-1]:.3f}")
+        final_loss[name], bounce[name] = [], []
+        for seed in seeds:
+            model = nn.mlp(2, [16, 16, 1], activation="tanh", seed=seed)
+            optimizer = nn.SGD(model.parameters(), lr=2.0)
+            scheduler = None if make is None else make(optimizer)
+            history = nn.fit(model, "bce_with_logits", optimizer, (X, y), epochs=40, batch_size=20, seed=seed,
+                             scheduler=scheduler, progress=False, track_grad_norms=False)
+            final_loss[name].append(history.train_loss[-1])
+            # «el rebote: cuánto cambia la pérdida, de media, entre las 10 últimas épocas|the bounce: how much the loss changes, on average, over the last 10 epochs»
+            bounce[name].append(float(np.mean(np.abs(np.diff(history.train_loss[-10:])))))
+            if seed == 0:
+                axes[1].plot(range(1, 41), history.train_loss, label=name)
+        print(f"{name:>26}: «pérdida final (3 semillas)|final loss (3 seeds)» {np.round(final_loss[name], 3)}, "
+              f"«rebote al final|bounce at the end» {np.median(bounce[name]):.4f}")
     axes[0].set(xlabel="«época|epoch»", ylabel="«tasa de aprendizaje|learning rate»", title="«las planificaciones|the schedules»")
     axes[1].set(xlabel="«época|epoch»", ylabel="«pérdida de entrenamiento|training loss»", yscale="log",
-                title="«lunas con ruido, SGD empezando con lr 1.0|noisy moons, SGD starting at lr 1.0»")
+                title="«lunas con ruido, SGD en minilotes de 20 con lr 2 (semilla 0)|noisy moons, SGD on mini-batches of 20 at lr 2 (seed 0)»")
     for ax in axes:
         ax.legend(fontsize=8)
-        ax.grid(alpha=0.3)
+        ax.grid(alpha=0.3, which="both")
     plt.show()
     """),
     md(

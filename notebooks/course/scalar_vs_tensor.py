@@ -211,8 +211,7 @@ CELLS = [
         tensor_optimizer.step()
     after = nn.to_tensor(scalar_model)
     gap = max(np.abs(a.data - b.data).max() for a, b in zip(after.parameters(), tensor_model.parameters()))
-    print(f"«tras 10 pasos de SGD, la mayor diferencia entre los pesos de los dos motores|"
-          f"after 10 steps of SGD, the largest difference between the engines' weights»: {gap:.1e}")
+    print(f"«tras 10 pasos de SGD, la mayor diferencia entre los pesos de los dos motores|after 10 steps of SGD, the largest difference between the engines' weights»: {gap:.1e}")
     """),
     md(
         es="""

@@ -220,8 +220,7 @@ CELLS = [
     model[0].weight.data[...] = 0.5       # «pesos iguales (no nulos), para que algo se aprenda|equal (not zero) weights, so that something is learnt»
     nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.5), (X, y), epochs=20, batch_size=20,
            progress=False)
-    print("«pesos ocultos tras entrenar desde pesos idénticos (una fila por neurona):|"
-          "hidden weights after training from identical weights (one row per neuron):»")
+    print("«pesos ocultos tras entrenar desde pesos idénticos (una fila por neurona):|hidden weights after training from identical weights (one row per neuron):»")
     print(np.round(model[0].weight.data, 4))
     print("«las cuatro neuronas ocultas siguen siendo iguales:|all four hidden neurons are still the same:»",
           bool(np.ptp(model[0].weight.data, axis=0).max() == 0))
@@ -364,10 +363,11 @@ CELLS = [
     X, y = data.make_moons(360, noise=0.3, seed=1)
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=300, seed=0)
 
-    def train(sizes, epochs=300, dropout=0.0, **fit_options):
-        model = nn.mlp(2, sizes, activation="relu", seed=0, dropout=dropout)
+    def train(sizes, epochs=300, dropout=0.0, seed=0, **fit_options):
+        model = nn.mlp(2, sizes, activation="relu", seed=seed, dropout=dropout)
         history = nn.fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.01), (X_train, y_train),
-                         epochs=epochs, batch_size=None, validation=(X_test, y_test), progress=False, **fit_options)
+                         epochs=epochs, batch_size=None, validation=(X_test, y_test), seed=seed, progress=False,
+                         track_grad_norms=False, **fit_options)
         return model, history
 
     models = {
@@ -410,10 +410,13 @@ CELLS = [
           entrenamiento (y multiplica las demás por $1/(1-p)$), de modo que ninguna unidad puede
           depender de otra; en prueba no se anula nada.
 
-        La misma red sobreajustada, de cuatro maneras. (Aquí el abandono da la mejor *exactitud* de
-        prueba, pero su *pérdida* de prueba sigue subiendo: con 60 puntos, los pocos puntos de
-        prueba mal clasificados reciben respuestas equivocadas cada vez más seguras. El abandono
-        compensa en redes y conjuntos de datos mayores; con datos tan pocos, L2 es mejor remedio.)
+        La misma red sobreajustada, de cinco maneras, cada una con tres semillas (pesos iniciales
+        distintos). L2 y L1 mantienen baja la pérdida de prueba. El abandono hace otra cosa: da la
+        mejor *exactitud* de prueba (su frontera es más simple), pero no impide que los pesos
+        crezcan, así que su *pérdida* de prueba sube tanto como sin regularizar: los pocos puntos de
+        prueba que clasifica mal los clasifica mal cada vez con más seguridad. Por eso el abandono
+        se usa junto con L2, como hizo AlexNet con el decaimiento de pesos: juntos dan una exactitud
+        de prueba mejor que sin regularizar y una pérdida de prueba tan baja como L2 sola.
         """,
         en=r"""
         ## Regularisation: L1, L2 and dropout
@@ -426,38 +429,53 @@ CELLS = [
           scales the others by $1/(1-p)$), so no unit can rely on any other; at test time nothing
           is dropped.
 
-        The same overfitting network, four ways. (Dropout gives the best test *accuracy* here, yet
-        its test *loss* still climbs: on 60 points the few misclassified test points get ever more
-        confident wrong answers. Dropout pays off on larger networks and data sets; on tiny data,
-        L2 is the better remedy.)
+        The same overfitting network, five ways, each with three seeds (different initial weights).
+        L2 and L1 keep the test loss down. Dropout does something else: it gives the best test
+        *accuracy* (its boundary is simpler), but it does not stop the weights from growing, so its
+        test *loss* climbs as high as without regularisation: the few test points it gets wrong, it
+        gets wrong ever more confidently. That is why dropout is used together with L2, as AlexNet
+        used it with weight decay: together they give a better test accuracy than no
+        regularisation and a test loss as low as L2 alone.
         """,
     ),
     code("""
-    regularised = {
-        "«ninguna|none»": list(models.values())[2],
-        "L2, λ = 1e-3": train([64, 64, 1], l2=1e-3),
-        "L1, λ = 1e-3": train([64, 64, 1], l1=1e-3),
-        "«abandono|dropout» p = 0.5": train([64, 64, 1], dropout=0.5),
+    settings = {
+        "«ninguna|none»": {},
+        "L2, λ = 1e-3": dict(l2=1e-3),
+        "L1, λ = 1e-3": dict(l1=1e-3),
+        "«abandono|dropout» p = 0.5": dict(dropout=0.5),
+        "«abandono|dropout» + L2": dict(dropout=0.5, l2=1e-3),
     }
-    fig, axes = plt.subplots(1, 3, figsize=(17, 4), layout="constrained", width_ratios=[1.2, 1.2, 1])
-    for name, (model, history) in regularised.items():
-        axes[0].plot(history.val_loss, label=f"{name}: «final|final» {history.val_loss[-1]:.2f}")
-        weights = np.concatenate([p.data.ravel() for p in nn.weight_parameters(model)])
-        axes[1].hist(np.abs(weights), bins=np.logspace(-6, 1, 50), histtype="step", linewidth=1.5, label=name)
+    seeds = [0, 1, 2]
+    regularised = {name: [train([64, 64, 1], seed=seed, **options) for seed in seeds] for name, options in settings.items()}
+    final_test_loss = {name: [history.val_loss[-1] for _, history in runs] for name, runs in regularised.items()}
+    final_test_accuracy = {name: [history.val_accuracy[-1] for _, history in runs] for name, runs in regularised.items()}
+
+    fig, axes = plt.subplots(2, 2, figsize=(14, 8), layout="constrained")
+    for k, (name, runs) in enumerate(regularised.items()):
+        colour = f"C{k}"
+        for seed, (_, history) in zip(seeds, runs):
+            label = name if seed == 0 else None
+            axes[0, 0].plot(history.val_loss, color=colour, linewidth=1, label=label)
+            axes[0, 1].plot(history.val_accuracy, color=colour, linewidth=1, alpha=0.8, label=label)
+        weights = np.concatenate([p.data.ravel() for p in nn.weight_parameters(runs[0][0])])
+        axes[1, 0].hist(np.abs(weights), bins=np.logspace(-6, 1, 50), histtype="step", linewidth=1.5, color=colour,
+                        label=name)
         small = np.mean(np.abs(weights) < 1e-3)
-        print(f"{name:>16}: «pérdida de entrenamiento|training loss» {history.train_loss[-1]:.3f}, "
-              f"«pérdida de prueba|test loss» {history.val_loss[-1]:.3f}, "
-              f"«exactitud en prueba|test accuracy» {history.val_accuracy[-1]:.0%}, "
+        print(f"{name:>18}: «pérdida de prueba|test loss» {np.round(final_test_loss[name], 2)}, "
+              f"«exactitud en prueba|test accuracy» {np.round(final_test_accuracy[name], 3)}, "
               f"«pesos por debajo de 1e-3|weights below 1e-3»: {small:.0%}")
-    axes[0].set(xlabel="«época|epoch»", ylabel="«pérdida de prueba|test loss»",
-                title="«la pérdida de prueba durante el entrenamiento|test loss while training»", ylim=(0.2, 1.2))
-    axes[1].set(xscale="log", xlabel="|«peso|weight»|", ylabel="«recuento|count»",
-                title="«los pesos: L1 lleva muchos a ~0|the weights: L1 sends many to ~0»")
-    for ax in axes[:2]:
+    axes[0, 0].set(xlabel="«época|epoch»", ylabel="«pérdida de prueba|test loss»", ylim=(0.2, 2.5),
+                   title="«pérdida de prueba (3 semillas)|test loss (3 seeds)»")
+    axes[0, 1].set(xlabel="«época|epoch»", ylabel="«exactitud en prueba|test accuracy»", ylim=(0.8, 0.92),
+                   title="«exactitud en prueba (3 semillas)|test accuracy (3 seeds)»")
+    axes[1, 0].set(xscale="log", xlabel="|«peso|weight»|", ylabel="«recuento|count»",
+                   title="«los pesos (semilla 0): L1 lleva muchos a ~0|the weights (seed 0): L1 sends many to ~0»")
+    for ax in axes.ravel()[:3]:
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
-    viz.plot_decision_boundary(regularised["L2, λ = 1e-3"][0], X_train, y_train, ax=axes[2], threshold=0.0,
-                               resolution=100, title="«2-64-64-1 con L2|2-64-64-1 with L2»")
+    viz.plot_decision_boundary(regularised["«abandono|dropout» + L2"][0][0], X_train, y_train, ax=axes[1, 1],
+                               threshold=0.0, resolution=100, title="«2-64-64-1 con abandono y L2|2-64-64-1 with dropout and L2»")
     plt.show()
     """),
     md(
@@ -492,8 +510,8 @@ CELLS = [
           aprendizaje, recorta los gradientes).
         - Guarda siempre un conjunto de prueba. Una pérdida de entrenamiento muy por debajo de la de
           prueba es sobreajuste; las dos altas, subajuste.
-        - L2, L1, el abandono y la parada temprana cambian un poco de ajuste en entrenamiento por
-          mejores resultados en prueba.
+        - L2, L1 y la parada temprana cambian un poco de ajuste en entrenamiento por una pérdida de
+          prueba menor; el abandono mejora la exactitud de prueba, y se usa junto con L2.
 
         Siguiente: [5. Un perceptrón multicapa con imágenes](05_mlp_on_images.ipynb).
         """,
@@ -505,8 +523,8 @@ CELLS = [
           means exploding (standardise the data, lower the learning rate, clip the gradients).
         - Always keep a test set. Training loss far below test loss is overfitting; both high is
           underfitting.
-        - L2, L1, dropout and early stopping all trade a little training fit for better test
-          results.
+        - L2, L1 and early stopping trade a little training fit for a lower test loss; dropout
+          improves the test accuracy, and goes together with L2.
 
         Next: [5. An MLP on images](05_mlp_on_images.ipynb).
         """,

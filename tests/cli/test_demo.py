@@ -90,3 +90,19 @@ def test_an_unwritable_out_folder_is_named_in_a_sentence_before_training(where, 
     captured = capsys.readouterr()
     assert captured.err.startswith(f"error: cannot write the pictures to {out}: ")
     assert "Traceback" not in captured.err and len(captured.err.splitlines()) == 1
+
+
+def test_demo_speaks_spanish_with_language_es(tmp_path, capsys, monkeypatch):
+    # A few epochs only: what is checked here is the language, the full run is checked above.
+    full_train = demo.train
+    monkeypatch.setattr(demo, "train", lambda **options: full_train(**options, epochs=3))
+    out = tmp_path / "pictures"
+    assert cli.main(["demo", "--out", str(out), "--no-progress", "--language", "es"]) == 0
+    printed = capsys.readouterr().out
+    assert "entrenando un MLP 2-16-16-1 (ReLU) con 100 puntos de dos lunas durante 100 épocas" in printed
+    assert re.search(r"pérdida final \d+\.\d{4}, exactitud en entrenamiento \d+% \(\d+/100 puntos\)", printed)
+    assert f"guardado {out / 'neuron_graph.svg'}" in printed
+    assert "training" not in printed and "wrote" not in printed
+    import viz
+
+    assert viz.get_language() == "en", "the demo's language does not stay behind"

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from idx_files import write_fashion_mnist
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -28,7 +29,7 @@ build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
 course = sys.modules["course"]  # the cell helpers md and code, imported by build.py
 
-CELL_TIMEOUT_S = 120
+CELL_TIMEOUT_S = 300  # generous: the tests share a busy machine
 
 # The kernel's environment: figures shown inline whatever MPLBACKEND the tests run with.
 KERNEL_ENV = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
@@ -63,8 +64,40 @@ EXPECTED = {
 }
 
 
-#: Code run after a notebook's own cells: it works the playground's controls as a student would click them.
+#: Code run after a notebook's own cells, in its kernel: the teaching claims its text makes, checked on the
+#: numbers its own cells computed (so that a change of settings that breaks a claim fails here), and the
+#: playground's controls worked as a student would click them.
 CHECKS = {
+    "03_perceptron_and_mlp": """
+# Universal approximation: the median error over the seeds falls with every doubling of the width.
+assert all(later < earlier for earlier, later in zip(median_errors, median_errors[1:])), median_errors
+assert median_errors[-1] < median_errors[0] / 50, median_errors
+# Schedules: in every seed, every decaying schedule ends below the constant rate and bounces less.
+constant, *decaying = schedules
+for name in decaying:
+    assert all(mine < theirs for mine, theirs in zip(final_loss[name], final_loss[constant])), (name, final_loss)
+    assert np.median(bounce[name]) < np.median(bounce[constant]) / 3, (name, bounce)
+print("claims of notebook 3 hold")
+""",
+    "04_training_pathologies": """
+# Regularisation, in every seed: L2 and L1 lower the test loss; dropout raises the test accuracy while its
+# test loss stays as high as without; dropout with L2 has both: better accuracy, a loss near L2's.
+none, l2, l1, dropout, dropout_l2 = settings
+for seed in range(len(seeds)):
+    loss = {name: final_test_loss[name][seed] for name in settings}
+    accuracy = {name: final_test_accuracy[name][seed] for name in settings}
+    assert loss[l2] < loss[none] / 2 and loss[l1] < loss[none] / 1.5, (seed, loss)
+    assert accuracy[dropout] > accuracy[none] and loss[dropout] > loss[none], (seed, loss, accuracy)
+    assert accuracy[dropout_l2] > accuracy[none] and loss[dropout_l2] < loss[none] / 2, (seed, loss, accuracy)
+assert np.median(final_test_loss[dropout_l2]) < np.median(final_test_loss[l2]) + 0.05, final_test_loss
+print("claims of notebook 4 hold")
+""",
+    "05_mlp_on_images": """
+# Shuffled pixels: the same training, epoch by epoch, and the same weights in pixel order; a shift hurts.
+assert gap == 0.0 and weight_gap < 1e-9, (gap, weight_gap)
+assert shifted_accuracy < ordered_history.val_accuracy[-1] - 0.2, shifted_accuracy
+print("claims of notebook 5 hold")
+""",
     "07_playground": """
 page = lambda **changes: playground.set_state({"controls": {**playground.controls, **changes}})
 page(data_set="xor")
@@ -84,7 +117,9 @@ print("the controls retrain and redraw")
 }
 
 
-def execute(stem: str, language: str, check: str | None = None) -> tuple[nbformat.NotebookNode, float]:
+def execute(
+    stem: str, language: str, check: str | None = None, env: dict[str, str] | None = None
+) -> tuple[nbformat.NotebookNode, float]:
     """Run notebook ``stem`` in ``language`` (then ``check``) in a fresh kernel; returns it run, and its seconds."""
     path = build.notebook_path(stem, language)
     notebook = nbformat.read(path, as_version=4)
@@ -98,7 +133,7 @@ def execute(stem: str, language: str, check: str | None = None) -> tuple[nbforma
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    client.execute(env=KERNEL_ENV)
+    client.execute(env={**KERNEL_ENV, **(env or {})})
     return notebook, time.perf_counter() - start
 
 
@@ -213,6 +248,8 @@ def test_a_code_cell_reads_each_language_from_its_markers():
         course.code('print("«hola|hello")')
     with pytest.raises(ValueError, match="unbalanced"):
         course.code('print("«a|b|c»")')
+    with pytest.raises(ValueError, match="empty half"):
+        course.code('# «un comentario|»')
     with pytest.raises(ValueError, match="without its es text"):
         course.md(es=" ", en="text")
 
@@ -250,6 +287,15 @@ def test_notebook_runs_top_to_bottom(stem, language):
     if stem in CHECKS:
         assert notebook.cells[-1].outputs, f"{language}/{stem}: the check after the notebook printed nothing"
     assert "Traceback" not in texts
+
+
+@pytest.mark.slow
+def test_the_images_notebook_uses_fashion_mnist_when_its_files_are_there(tmp_path):
+    write_fashion_mnist(tmp_path, compressed=True, train=300, test=100)
+    notebook, _ = execute("05_mlp_on_images", "en", env={"FASHION_MNIST_DIR": str(tmp_path)})
+    texts = output_texts(notebook)
+    assert "Fashion-MNIST: MLP 784-64-10, 300 training images" in texts, texts
+    assert "Without Fashion-MNIST" not in texts and "Traceback" not in texts
 
 
 def main(argv: list[str]) -> None:

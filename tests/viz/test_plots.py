@@ -155,3 +155,71 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     with pytest.raises(ImportError, match=r"pip install retrograd\[viz\]"):
         plots.plot_activations(["tanh"])
+
+
+def svg_texts(figure, path) -> str:
+    """Every text the figure draws, read back from its SVG (text kept as text, not glyph outlines)."""
+    import xml.etree.ElementTree as ET
+
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(path, format="svg")
+    root = ET.parse(path).getroot()
+    return "\n".join("".join(element.itertext()) for element in root.iter() if element.tag.endswith("text"))
+
+
+def one_of_each_plot(language=None):
+    """One of each plot, drawn with ``language`` (None: the current one)."""
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    history = {"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.9], "train_accuracy": [0.5, 0.75]}
+    return {
+        "boundary": plots.plot_decision_boundary(lambda P: P[:, 0] - P[:, 1], X, [1, -1, -1, 1], language=language),
+        "curves": plots.plot_training_curves(history, language=language),
+        "norms": plots.plot_gradient_norms({"0.weight": [1.0, 0.5]}, language=language),
+        "activations": plots.plot_activations(["tanh"], language=language),
+        "network": plots.draw_mlp(nn.MLP(2, [3, 1], seed=0), language=language),
+    }
+
+
+#: Per plot: Spanish words its SVG must hold, and the English ones it then must not.
+SPANISH_WORDS = {
+    "boundary": (["frontera de decisión", "exactitud en entrenamiento", "clase"], ["decision boundary", "class"]),
+    "curves": (["época", "pérdida", "exactitud", "entrenamiento", "validación", "mínima pérdida de validación"],
+               ["epoch", "loss", "training"]),
+    "norms": (["paso de entrenamiento", "norma del gradiente", "capa (primero la de entrada)"], ["training step"]),
+    "activations": (["derivada"], ["derivative"]),
+    "network": (["entrada", "capa 1", "lineal", "red 2-3-1", "peso positivo"], ["input", "layer", "network"]),
+}
+
+
+def test_a_spanish_plot_says_its_titles_axes_and_legends_in_spanish(tmp_path):
+    for name, figure in one_of_each_plot(language="es").items():
+        texts = svg_texts(figure, tmp_path / f"{name}.svg")
+        spanish, english = SPANISH_WORDS[name]
+        for word in spanish:
+            assert word in texts, f"{name}: {word!r} not in the Spanish picture's texts:\n{texts}"
+        for word in english:
+            assert word not in texts, f"{name}: the English {word!r} in the Spanish picture:\n{texts}"
+
+
+def test_plots_follow_set_language_and_default_to_english(tmp_path):
+    import viz
+
+    english = svg_texts(one_of_each_plot()["curves"], tmp_path / "en.svg")
+    assert "epoch" in english and "época" not in english
+    with viz.messages.language("es"):
+        spanish = svg_texts(one_of_each_plot()["curves"], tmp_path / "es.svg")
+    assert "época" in spanish and "epoch" not in spanish
+    with pytest.raises(ValueError, match="'fr'"):
+        plots.plot_activations(["tanh"], language="fr")
+
+
+def test_a_model_with_dropout_is_drawn_in_evaluation_mode_and_left_as_it_was():
+    model = nn.layers.mlp(2, [32, 1], activation="relu", dropout=0.5, seed=0, dtype=np.float64)
+    model.train()
+    points = np.random.default_rng(0).normal(size=(50, 2))
+    first, second = plots.model_scores(model, points), plots.model_scores(model, points)
+    np.testing.assert_array_equal(first, second)  # no dropout mask: the same scores every time
+    np.testing.assert_allclose(first, nn.predict(model, points)[:, 0])
+    assert model.training, "the model goes back to training mode"
