@@ -26,8 +26,10 @@ class Progress:
     Lines go to ``out`` (standard error by default).
     """
 
-    def __init__(self, epochs: int, enabled: bool = True, out: TextIO | None = None, desc: str = "training") -> None:
-        self.epochs, self.enabled, self.out = epochs, enabled, out
+    def __init__(
+        self, epochs: int, enabled: bool = True, out: TextIO | None = None, desc: str = "training", unit: str = "epoch"
+    ) -> None:
+        self.epochs, self.enabled, self.out, self.unit = epochs, enabled, out, unit
         self.bar: Any = None
         self.every = max(1, epochs // 10)
         if not enabled:
@@ -36,7 +38,7 @@ class Progress:
             from tqdm.auto import tqdm
         except ImportError:
             return
-        self.bar = tqdm(total=epochs, desc=desc, unit="epoch", leave=True, file=out)
+        self.bar = tqdm(total=epochs, desc=desc, unit=unit, leave=True, file=out)
 
     def update(self, epoch: int, summary: dict[str, float | str]) -> None:
         """Epoch ``epoch`` (from 1) is done; ``summary`` holds the numbers to show."""
@@ -47,7 +49,7 @@ class Progress:
             self.bar.update(1)
         elif epoch % self.every == 0 or epoch == self.epochs:
             text = ", ".join(f"{name} {_short(value)}" for name, value in summary.items())
-            print(f"epoch {epoch}/{self.epochs}: {text}", file=self.out if self.out is not None else sys.stderr)
+            print(f"{self.unit} {epoch}/{self.epochs}: {text}", file=self.out if self.out is not None else sys.stderr)
 
     def close(self) -> None:
         """End the bar (a no-op for printed lines)."""

@@ -82,7 +82,7 @@ def train(
     optimizer = SGD(parameters, lr=FIRST_LR)
     rows = X.tolist()
     result = DemoResult(model, X, y)
-    bar = Progress(epochs, progress, out=out)
+    bar = Progress(epochs, progress, out=out, desc=message("demo_progress"), unit=message("demo_progress_unit"))
     for epoch in range(epochs):
         scores = [model(row) for row in rows]
         loss = hinge_loss(scores, y) + ALPHA * l2_penalty(parameters)
@@ -92,7 +92,8 @@ def train(
         optimizer.step()
         result.losses.append(loss.data)
         result.accuracies.append(metrics.accuracy([s.data for s in scores], y))
-        bar.update(epoch + 1, {"loss": f"{loss.data:.4f}", "accuracy": f"{result.accuracies[-1]:.0%}"})
+        summary = {message("loss"): f"{loss.data:.4f}", message("accuracy"): f"{result.accuracies[-1]:.0%}"}
+        bar.update(epoch + 1, summary)
     bar.close()
     result.final_accuracy = accuracy(model, X, y)
     return result

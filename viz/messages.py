@@ -83,7 +83,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_wrote": "wrote {path}",
         "demo_progress": "training",
         "demo_progress_unit": "epoch",
-        "demo_install_tqdm": "(install tqdm for a progress bar)",
         # ---- the playground
         "playground_title": "Playground",
         "playground_problem": "Problem type",
@@ -255,7 +254,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_wrote": "guardado {path}",
         "demo_progress": "entrenando",
         "demo_progress_unit": "época",
-        "demo_install_tqdm": "(instala tqdm para ver una barra de progreso)",
         # ---- the playground
         "playground_title": "Laboratorio interactivo",
         "playground_problem": "Tipo de problema",

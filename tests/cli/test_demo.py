@@ -52,9 +52,22 @@ def test_decision_boundary_without_matplotlib_is_a_hand_made_svg(tmp_path, monke
 
 def test_progress_falls_back_without_tqdm(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # an earlier test may have imported it
     demo.train(seed=0, epochs=3, progress=True, out=sys.stdout)
     printed = capsys.readouterr().out
     assert "epoch 1/3: loss" in printed and "accuracy" in printed and "epoch 3/3" in printed
+
+
+def test_progress_lines_speak_spanish(monkeypatch, capsys):
+    import viz
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    with viz.messages.language("es"):
+        demo.train(seed=0, epochs=3, progress=True, out=sys.stdout)
+    printed = capsys.readouterr().out
+    assert "época 1/3: pérdida" in printed and "exactitud" in printed
+    assert "epoch" not in printed and "loss" not in printed
 
 
 def test_cli_lists_its_subcommands_and_refuses_unknown_ones(capsys):
