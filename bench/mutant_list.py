@@ -479,7 +479,7 @@ MUTANTS: list[dict] = [
     dict(
         name="metrics-threshold",
         path="nn/metrics.py",
-        original="above = out >= decision_threshold(labels, outputs=out, threshold=threshold)",
+        original="above = out >= _threshold(signed, None, out, threshold)",
         mutated="above = out >= 0.0",
         tests=("tests/nn/test_train.py", "tests/nn/test_metrics.py", "tests/viz/test_plots.py"),
         why="probabilities split at 0 instead of 0.5",
