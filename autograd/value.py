@@ -143,13 +143,7 @@ class Value:
             return _pow_values(self, exponent)
         n = _as_float(exponent)
         x = self.data
-        if n == 0:
-            local = 0.0
-        elif x == 0.0 and n < 1:
-            local = math.inf  # as for √x at 0
-        else:
-            local = n * _checked_pow(x, n - 1)
-        return Value._from_op(_checked_pow(x, n), (self,), (local,), f"**{n:g}",
+        return Value._from_op(_checked_pow(x, n), (self,), (_power_rule(x, n),), f"**{n:g}",
                               ("d(x^n)/dx = n*x^(n-1)",))
 
     def __rpow__(self, base: Number) -> Value:
@@ -445,18 +439,22 @@ def _checked_pow(x: float, n: float) -> float:
         return -math.inf if x < 0.0 and odd else math.inf
 
 
+def _power_rule(x: float, n: float) -> float:
+    """d(xⁿ)/dx = n·xⁿ⁻¹, with 0 for n = 0 and inf at x = 0 for n < 1 (as for √x at 0)."""
+    if n == 0:
+        return 0.0
+    if x == 0.0 and n < 1:
+        return math.inf
+    return n * _checked_pow(x, n - 1)
+
+
 def _pow_values(base: Value, exponent: Value) -> Value:
     """``base ** exponent`` when the exponent is itself a Value (so it gets a grad too)."""
     b, w = base.data, exponent.data
     if b < 0.0:
         raise ValueError(f"**: base must be positive or 0 when the exponent is a Value (d/dw b^w = b^w·ln b), got {b}")
     out = _checked_pow(b, w)
-    if w == 0.0:
-        d_base = 0.0
-    elif b == 0.0 and w < 1:
-        d_base = math.inf  # as for √x at 0
-    else:
-        d_base = w * _checked_pow(b, w - 1)
+    d_base = _power_rule(b, w)
     d_exponent = out * math.log(b) if b > 0.0 else 0.0  # at b = 0 the grad is 0, as in PyTorch
     return Value._from_op(out, (base, exponent), (d_base, d_exponent), "**",
                           ("d(b^w)/db = w*b^(w-1)", "d(b^w)/dw = b^w*ln(b)"))
