@@ -47,8 +47,8 @@ MUTANTS: list[dict] = [
     dict(
         name="value-pow-n",
         path="autograd/value.py",
-        original="local = n * _checked_pow(x, n - 1)",
-        mutated="local = _checked_pow(x, n - 1)",
+        original="return n * _checked_pow(x, n - 1)",
+        mutated="return _checked_pow(x, n - 1)",
         tests=VALUE_TESTS,
         why="the power rule forgets the factor n",
     ),
