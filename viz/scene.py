@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import topological_order
+from autograd import is_tensor, topological_order
 
 from .messages import message
 
@@ -76,10 +76,6 @@ def short_number(x: float) -> str:
         return str(x)
     text = f"{x:.4g}"
     return "0" if text in ("0", "-0") else text
-
-
-def is_tensor(node: Any) -> bool:
-    return isinstance(getattr(node, "data", None), np.ndarray)
 
 
 def _array_text(values: np.ndarray) -> str:
@@ -155,7 +151,7 @@ class Box:
     # The nodes whose grad (norm, for several) colours the box: what its first grad row prints.
     measure_of: list[int] = field(default_factory=list)
     # For boxes in a ranked column (neurons of one layer): the column and the place in it.
-    column: tuple[Any, int] | None = None
+    column: tuple[Any, Any] | None = None
 
     def grad_rows(self, grads: Sequence[Any], order: Sequence[Any]) -> list[str]:
         rows = [] if self.grad_of is None else grad_lines(order[self.grad_of], grads[self.grad_of])
@@ -589,16 +585,18 @@ def _scene_at(
             titles[key] = boxes[-1].title
     names = notation_names(order, renamed)
     # Every node not collapsed is drawn at op level (a value box and, if computed, an op ellipse).
+    # An expanded neuron's ops are boxed; its weights stay in the column of every neuron's weights.
     group_title = {}
     for group in groups:
         if group.key in expanded or f"L{group.layer}" in expanded:
-            for i in group.members | set(group.parameters):
+            for i in group.members:
                 group_title[i] = group.title if group.key in expanded else message("layer_name", layer=group.layer)
-    # A neuron's weights and bias drawn as boxes keep the model's order: w1, w2, ..., b.
+    # Weights and biases drawn as boxes keep the model's order in one column per layer:
+    # neuron 1's w1, w2, ..., b, then neuron 2's, ...
     parameter_place = {}
     for group in groups:
         for place, p in enumerate(group.parameters):
-            parameter_place.setdefault(p, (f"parameters of {group.key}", place))
+            parameter_place.setdefault(p, (f"parameters of layer {group.layer}", (group.number, place)))
     box_of: dict[int, str] = {}
     op_box: dict[int, str] = {}
     for i, node in enumerate(order):
@@ -653,7 +651,8 @@ def _group_box(
     nodes = sorted(
         set().union(*(g.members for g in members)) | (summarised & set().union(*(set(g.parameters) for g in members)))
     )
-    parameters = [p for g in members for p in g.parameters if p in summarised]
+    # Several forward passes (a batch) share the parameters: each is counted once.
+    parameters = list(dict.fromkeys(p for g in members for p in g.parameters if p in summarised))
     if level == "neuron" or len(members) == 1:
         group = first
         title = group.title
