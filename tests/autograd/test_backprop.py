@@ -53,6 +53,49 @@ def test_scalar_fast_path_gives_the_grads_of_the_generic_loop(seed: int) -> None
     assert any(g != 0.0 for g in fast[:4])
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_scalar_fast_walk_is_the_topological_order_without_its_leaves(seed: int) -> None:
+    root, _ = random_scalar_graph(seed)
+    root = root * root + root  # a node used twice by one op and again by the next
+    expected = [node for node in topological_order(root) if node._children]
+    assert backprop._intermediate_order(root) == expected
+    assert backprop._intermediate_order(root) == expected  # the marks of one walk do not confuse the next
+
+
+def test_scalar_fast_path_ignores_whatever_intermediate_grads_held_before() -> None:
+    root, leaves = random_scalar_graph(5)
+    root.backward()
+    expected = [x.grad for x in leaves]
+    stale = [math.nan, math.inf, -2.5, 0.0]  # e.g. left by an interrupted walk, or set by hand
+    for i, node in enumerate(topological_order(root)):
+        if node._children:
+            node.grad = stale[i % len(stale)]
+    for x in leaves:
+        x.grad = 0.0
+    root.backward()
+    assert [x.grad for x in leaves] == expected
+    assert all(math.isfinite(node.grad) for node in topological_order(root))
+
+
+def test_one_flag_tells_an_op_whether_it_only_records_in_every_mode() -> None:
+    from autograd.mode import state
+
+    a, b = Value(2.0), Value(3.0)
+    assert state.just_recording
+    with autograd.no_grad():
+        assert not state.just_recording and (a * b).children == ()
+        with autograd.enable_grad():
+            assert state.just_recording and (a * b).children == (a, b)
+        with detect_anomaly():
+            assert not state.just_recording
+            with pytest.raises(AnomalyError, match=r"^exp: result is inf"):
+                Value(1000.0).exp()
+        assert not state.just_recording
+    with detect_anomaly():
+        assert not state.just_recording and (a * b).children == (a, b)
+    assert state.just_recording and Value(1000.0).exp().data == math.inf
+
+
 def test_anomaly_mode_runs_the_generic_loop_and_gives_the_same_grads() -> None:
     root, leaves = random_scalar_graph(3)
     root.backward()
