@@ -161,18 +161,23 @@ def start_backward(root: Node, seed: Any) -> list:
 
     ``seed`` is ∂root/∂root, already checked by the engine. A leaf root adds it to its grad
     (leaves accumulate); every other node reached starts empty (intermediates are recomputed).
-    Returns the nodes, each after its inputs.
+    Returns the nodes, each after its inputs. (The scalar fast path below follows the same
+    policy on its own walk; a test checks that the two give the same grads.)
     """
     order = topological_order(root)
     empty = root._EMPTY_GRAD
     for node in order:
         if node._children:
             node.grad = empty
+    _seed_root(root, seed)
+    return order
+
+
+def _seed_root(root: Node, seed: Any) -> None:
     if root._children or root.grad is None:
         root.grad = seed
     else:
-        root.grad += seed
-    return order
+        root.grad += seed  # a leaf root accumulates, as every leaf does
 
 
 # ---------------------------------------------------------------------- backward
@@ -182,36 +187,73 @@ def backward(root: Node, seed: Any) -> None:
     Visits the nodes from the root down and applies each one's ``_backward()``. In anomaly mode,
     stops at the first op that sends a NaN or infinite gradient to one of its inputs.
     """
-    order = start_backward(root, seed)
     if state.detect_anomaly:
-        for node in reversed(order):
+        for node in reversed(start_backward(root, seed)):
             _check_finite(node, node._apply_chain_rule())
         return
     if root._LOCAL_GRADS_ARE_NUMBERS:
-        _backward_on_numbers(order)
+        _backward_on_numbers(root, seed)
         return
-    for node in reversed(order):
+    for node in reversed(start_backward(root, seed)):
         node._apply_chain_rule()  # what node._backward() does
 
 
-def _backward_on_numbers(order: list) -> None:
-    """The loop of ``backward`` for scalar graphs, the chain rule written inline.
+# ---------------------------------------------------------------------- the scalar fast path
+def _backward_on_numbers(root: Node, seed: float) -> None:
+    """``backward`` for scalar graphs: the same policy, walk order and arithmetic, in less time.
 
-    Gives the same grads as calling ``node._backward()`` on each node (a test checks it) while
-    saving two calls and a tuple per node: it takes 0.43-0.46 of the time of the generic loop
-    (a chain of 7.5·10⁵ nodes, a sum of 2·10⁴ tanh products).
+    Gives the grads of ``start_backward`` followed by every node's ``_backward()`` to the last
+    bit (a test checks it). The chain rule is written inline, which saves two calls and two
+    tuples per node, and the position of an input is counted by hand (``enumerate`` makes an
+    object per node and a tuple per edge: 149 against 85 ns per node on a chain). The walk is
+    ``_intermediate_order``.
     """
+    order = _intermediate_order(root)
+    for node in order:
+        node.grad = 0.0  # intermediates are recomputed
+    _seed_root(root, seed)
     try:
         for node in reversed(order):
             upstream = node.grad  # complete: every node that uses this one came earlier
             local_grads = node._local_grads
-            for i, child in enumerate(node._children):
+            i = 0
+            for child in node._children:
                 child.grad += local_grads[i] * upstream  # the chain rule, along one edge
+                i += 1
     except TypeError:
         for node in order:
-            if node._children and node._local_grads is None:
+            if node._local_grads is None:
                 raise RuntimeError(NO_RULES.format(node=node)) from None
         raise
+
+
+def _intermediate_order(root: Node) -> list:
+    """``topological_order(root)`` without its leaves: all that backward has to visit.
+
+    The walk of ``topological_order``, in the same order, keeping its state in the nodes rather
+    than in a set: an intermediate node's grad (which backward resets anyway) holds ``entered``
+    while its inputs are being walked and ``finished`` once it is in the order, two NaN objects
+    made for this walk alone, so that a grad left by any other walk matches neither. A node
+    that is popped a second time while entered has all its inputs done, so no marker is pushed,
+    and leaves are popped and dropped: they need no step of the chain rule. 0.75-0.8 of the time
+    of ``topological_order`` on a chain and on a sum of products.
+    """
+    entered, finished = float("nan"), float("nan")
+    order = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        children = node._children
+        if not children:
+            continue  # a leaf
+        if node.grad is entered:
+            node.grad = finished
+            order.append(node)
+        elif node.grad is not finished:
+            node.grad = entered
+            stack.append(node)  # popped again once every input above it is done
+            stack += children[::-1]  # reversed, so the first input is finished first
+    return order
 
 
 # Shared with Value._apply_chain_rule.

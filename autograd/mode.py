@@ -11,6 +11,13 @@ class _State:
 
     grad_enabled: bool = True
     detect_anomaly: bool = False
+    #: ``grad_enabled and not detect_anomaly``: an op only has to record itself. Kept in step
+    #: with the two flags on every change, so that an op's common path reads one flag, not two.
+    just_recording: bool = True
+
+    def __setattr__(self, name: str, value: bool) -> None:
+        object.__setattr__(self, name, value)
+        object.__setattr__(self, "just_recording", self.grad_enabled and not self.detect_anomaly)
 
 
 state = _State()

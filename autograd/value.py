@@ -110,15 +110,11 @@ class Value:
         out.grad = 0.0
         out.label = ""
         out._op = op
-        if state.grad_enabled:
-            out._children = children
-            out._local_grads = local_grads
-            out._rule_words = words
-        else:
-            out._children = out._local_grads = out._rule_words = ()
-        if state.detect_anomaly and not math.isfinite(data):
-            inputs = ", ".join(repr(c.data) for c in children)
-            raise AnomalyError(f"{op}: result is {data} for inputs ({inputs}) (anomaly detected)")
+        out._children = children
+        out._local_grads = local_grads
+        out._rule_words = words
+        if not state.just_recording:  # under no_grad, or in anomaly mode
+            _apply_mode(out)
         return out
 
     def __repr__(self) -> str:
@@ -128,12 +124,12 @@ class Value:
     # ------------------------------------------------------------------ arithmetic
     # Each op: the result, then for each input the local derivative ∂out/∂input and its words.
     def __add__(self, other: Value | Number) -> Value:
-        other = _as_value(other)
+        other = other if type(other) is Value else _as_value(other)
         return Value._from_op(self.data + other.data, (self, other), (1.0, 1.0), "+",
                               ("d(a+b)/da = 1", "d(a+b)/db = 1"))
 
     def __mul__(self, other: Value | Number) -> Value:
-        other = _as_value(other)
+        other = other if type(other) is Value else _as_value(other)
         a, b = self.data, other.data
         return Value._from_op(a * b, (self, other), (b, a), "*",
                               ("d(a*b)/da = b", "d(a*b)/db = a"))
@@ -153,12 +149,12 @@ class Value:
         return Value._from_op(-self.data, (self,), (-1.0,), "neg", ("d(-a)/da = -1",))
 
     def __sub__(self, other: Value | Number) -> Value:
-        other = _as_value(other)
+        other = other if type(other) is Value else _as_value(other)
         return Value._from_op(self.data - other.data, (self, other), (1.0, -1.0), "-",
                               ("d(a-b)/da = 1", "d(a-b)/db = -1"))
 
     def __truediv__(self, other: Value | Number) -> Value:
-        other = _as_value(other)
+        other = other if type(other) is Value else _as_value(other)
         a, b = self.data, other.data
         if b == 0.0:
             raise ZeroDivisionError(f"/: division by zero ({a} / {b})")
@@ -387,6 +383,15 @@ class Value:
 
 # ---------------------------------------------------------------------- helpers
 _new_object = object.__new__
+
+
+def _apply_mode(out: Value) -> None:
+    """What ``no_grad`` and ``detect_anomaly`` change for an op's result ``out``."""
+    if state.detect_anomaly and not math.isfinite(out.data):
+        inputs = ", ".join(repr(c.data) for c in out._children)
+        raise AnomalyError(f"{out._op}: result is {out.data} for inputs ({inputs}) (anomaly detected)")
+    if not state.grad_enabled:  # nothing recorded: the inputs can be freed
+        out._children = out._local_grads = out._rule_words = ()
 
 
 def _leaf_from_pickle(cls: type, data: float, grad: float, label: str, op: str) -> Value:

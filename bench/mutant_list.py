@@ -281,10 +281,26 @@ MUTANTS: list[dict] = [
     dict(
         name="backprop-children-unreversed",
         path="autograd/backprop.py",
-        original="stack += children[::-1]",
-        mutated="stack += children",
+        original="        stack += children[::-1]\n    return order",
+        mutated="        stack += children\n    return order",
         tests=("tests/autograd",),
         why="the walk's documented order (drawing and stepping) changes",
+    ),
+    dict(
+        name="backprop-fast-walk-unreversed",
+        path="autograd/backprop.py",
+        original="stack += children[::-1]  # reversed, so the first input is finished first",
+        mutated="stack += children  # reversed, so the first input is finished first",
+        tests=("tests/autograd/test_backprop.py",),
+        why="backward's own walk takes another order than the one drawn and stepped (grads differ in the last bits)",
+    ),
+    dict(
+        name="backprop-fast-walk-finished-mark",
+        path="autograd/backprop.py",
+        original="        elif node.grad is not finished:",
+        mutated="        else:",
+        tests=VALUE_TESTS + ("tests/autograd/test_backprop.py",),
+        why="a node reached twice is walked twice, so its inputs get its grad twice",
     ),
     dict(
         name="backprop-leaves-reset",

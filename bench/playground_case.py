@@ -10,32 +10,15 @@ drawing time the page measures itself. Without Chromium only the kernel's row is
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
+from .browser import chromium
 from .report import Row
 from .timing import time_paired
 
 TARGET_RATE = 10.0  # updates per second while playing
-
-
-def _chromium():
-    browser, driver = shutil.which("chromium") or shutil.which("google-chrome"), shutil.which("chromedriver")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        return None
-    if not (browser and driver):
-        return None
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,900"):
-        options.add_argument(argument)
-    return webdriver.Chrome(service=Service(driver), options=options)
 
 
 def playground(quick: bool = False) -> list[Row]:
@@ -62,7 +45,7 @@ def playground(quick: bool = False) -> list[Row]:
             passed=trained == repeats + (1 if quick else 5),
         )
     ]
-    driver = _chromium()
+    driver = chromium()
     if driver is None:
         return rows
     try:

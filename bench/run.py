@@ -2,7 +2,7 @@
 
     python -m bench                      # every case, full size
     python -m bench --quick              # every case, tiny, one thread each (seconds; what the tests run)
-    python -m bench --cases demo,chain   # a selection, by name or number (1-9)
+    python -m bench --cases demo,chain   # a selection, by name or number (1-10)
     python -m bench --threads 1 --clock cpu   # one thread each, CPU time: steadier on a busy machine
     python -m bench --update-readme      # also write the table into bench/README.md
 
@@ -39,6 +39,7 @@ CASES: dict[str, tuple[str, str]] = {
     "render": ("7", "render_case:render"),
     "playground": ("8", "playground_case:playground"),
     "scalarcost": ("9", "scalar_costs_case:scalar_costs"),
+    "stepper": ("10", "stepper_case:stepper"),
 }
 
 README = Path(__file__).resolve().parent / "README.md"

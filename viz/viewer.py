@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .dot_binary import run_layout
-from .graph import FONT, GradScale, drawable
+from .graph import FONT, GradScale, column_chains, drawable
 from .messages import message
 from .scene import Scene
 
@@ -62,21 +62,22 @@ def _note_size(lines: list[str]) -> tuple[float, float]:
     return widest + 6, len(lines) * (LINE_PX - 2) + 4
 
 
-def layout(scene: Scene, frames: list[FrameView], rankdir: str = "LR", timeout: float | None = 60.0) -> dict:
-    """Lay the scene out once (Graphviz, JSON output): box positions, arrow paths, group frames, label places."""
+def layout(scene: Scene, deltas: list[dict], rankdir: str = "LR", timeout: float | None = 60.0) -> dict:
+    """Lay the scene out once (Graphviz, JSON output): box positions, arrow paths, group frames, label places.
+
+    ``deltas`` are the frames as ``frame_deltas`` gives them: each box gets room for the most and the
+    widest grad rows any frame writes in it, each arrow for its longest notes.
+    """
     boxes = []
     # Without laid-out labels, notes go beside the arrows' tails: the ranks keep room for them.
     ranksep = 0.45 if scene.labelled_arrows else 2.8
     dot = [f'digraph viewer {{ rankdir={rankdir} nodesep=0.18 ranksep={ranksep} fontname="{FONT}"']
     dot.append('node [shape=box fixedsize=true label=""]')
     grad_lines_of: dict[str, int] = {}
-    for frame in frames:
-        for key, rows in frame.grad_rows.items():
-            longest = max(grad_lines_of.get(key, 0), len(rows))
-            grad_lines_of[key] = longest
     widest_grad: dict[str, int] = {}
-    for frame in frames:
-        for key, rows in frame.grad_rows.items():
+    for delta in deltas:
+        for key, rows in delta["grads"].items():
+            grad_lines_of[key] = max(grad_lines_of.get(key, 0), len(rows))
             widest_grad[key] = max([widest_grad.get(key, 0), *(len(r) for r in rows)])
     groups: dict[str, list[str]] = {}
     for box in scene.boxes:
@@ -100,28 +101,18 @@ def layout(scene: Scene, frames: list[FrameView], rankdir: str = "LR", timeout: 
             f"{box.key} [width={width / 96:.3f} height={height / 96:.3f}{' shape=ellipse' if box.kind == 'op' else ''}]"
         )
         (groups.setdefault(box.group, []) if box.group else dot).append(statement)
+    chains = column_chains(scene.boxes, rankdir)
+    dot.extend(chains.get(None, []))
     for number, (name, statements) in enumerate(groups.items()):
         dot.append(f"subgraph cluster_{number} {{ label={json.dumps(name)} fontsize=12 margin=10")
         dot.extend(statements)
+        dot.extend(chains.get(name, []))
         dot.append("}")
-    columns: dict[Any, list[tuple[int, str]]] = {}
-    for box in scene.boxes:
-        if box.column is not None:
-            columns.setdefault((box.group, box.column[0]), []).append((box.column[1], box.key))
-    cluster_of = {name: number for number, name in enumerate(groups)}
-    for (group, _), column in columns.items():
-        keys = [key for _, key in sorted(column)]
-        if len(keys) > 1:
-            chain = "{rank=same; " + " -> ".join(keys) + " [style=invis]}"
-            if group is None:
-                dot.append(chain)
-            else:  # inside its cluster, so the cluster keeps its boxes
-                dot.append(f"subgraph cluster_{cluster_of[group]} {{ {chain} }}")
     labelled = scene.labelled_arrows
     longest_note: dict[str, list[str]] = {}
     if labelled:
-        for frame in frames:
-            for key, lines in frame.notes.items():
+        for delta in deltas:
+            for key, lines in delta["notes"].items():
                 if sum(map(len, lines)) >= sum(map(len, longest_note.get(key, []))):
                     longest_note[key] = lines
     for arrow in scene.arrows:
@@ -132,7 +123,8 @@ def layout(scene: Scene, frames: list[FrameView], rankdir: str = "LR", timeout: 
             attributes = f' [label=<{placeholder}> fontsize=9.5 fontname="{FONT}"]'
         dot.append(f"{arrow.tail} -> {arrow.head}{attributes}")
     dot.append("}")
-    laid_out = json.loads(run_layout("\n".join(dot), "json", timeout=timeout))
+    # json0: positions without the drawing instructions (a third of the text to write and read).
+    laid_out = json.loads(run_layout("\n".join(dot), "json0", timeout=timeout))
     return _positions(laid_out, boxes, scene, labelled)
 
 
@@ -225,8 +217,9 @@ def _point_along(points: list[list[float]], distance: float) -> list[float]:
     return samples[-1]
 
 
-def _deltas(frames: list[FrameView]) -> list[dict]:
-    """Frame 0 in full, then only what changes: the page stays small and a frame change touches little."""
+def frame_deltas(frames: list[FrameView]) -> list[dict]:
+    """Frames as the viewer's data: frame 0 in full, then only what changes (the page stays small and a
+    frame change touches little). Texts are made drawable (control characters escaped)."""
     out = []
     previous: FrameView | None = None
     for frame in frames:
@@ -267,21 +260,21 @@ def script_json(value: Any) -> str:
 
 def viewer_data(
     scene: Scene,
-    frames: list[FrameView],
+    deltas: list[dict],
     *,
     title: str,
     rankdir: str = "LR",
     scale: GradScale | None = None,
     timeout: float | None = 60.0,
 ) -> dict:
-    """Everything the viewer's script needs: the layout, the frames and the words of the controls."""
+    """Everything the viewer's script needs: the layout, the frames (``frame_deltas``) and the words of the controls."""
     started = time.perf_counter()
-    data = layout(scene, frames, rankdir, timeout=timeout)
+    data = layout(scene, deltas, rankdir, timeout=timeout)
     data.update(
         title=drawable(title),
         note=drawable(scene.note or ""),
         labelled=scene.labelled_arrows,
-        frames=_deltas(frames),
+        frames=deltas,
         legend=[[text, colour] for text, colour in scale.legend_entries()] if scale is not None else [],
         legend_title=message("legend_title"),
         words={

@@ -1,6 +1,7 @@
 """The training loop on both engines: what networks can fit, what the gradients show, and how training fails."""
 
 import builtins
+import gc
 import math
 import re
 import warnings
@@ -318,6 +319,74 @@ def test_fit_checks_its_arguments(kwargs, error, match):
     arguments.update(kwargs)
     with pytest.raises(error, match=match):
         fit(**arguments)
+
+
+def test_fit_train_and_validation_loss_agree_for_a_sum_reduction():
+    """On the same data, with weights that barely move, the recorded training and validation losses agree."""
+    X, y = make_moons(40, seed=0)
+    model = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    history = fit(model, nn.MSELoss(reduction="sum"), nn.SGD(model.parameters(), lr=1e-12), (X, y),
+                  epochs=1, batch_size=10, validation=(X, y), progress=False, shuffle=False)
+    assert history.train_loss[0] == pytest.approx(history.val_loss[0], rel=1e-6)
+
+
+def test_fit_train_and_validation_loss_agree_for_a_mean_reduction():
+    X, y = make_moons(40, seed=0)
+    model = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    history = fit(model, nn.MSELoss(), nn.SGD(model.parameters(), lr=1e-12), (X, y),
+                  epochs=1, batch_size=10, validation=(X, y), progress=False, shuffle=False)
+    assert history.train_loss[0] == pytest.approx(history.val_loss[0], rel=1e-6)
+
+
+# ---------------------------------------------------------------------- the garbage collector
+def _collector_watch(model):
+    """``model`` as a function that also notes, each time it runs, whether the cyclic collector is on."""
+    seen = []
+
+    def watched(x):
+        seen.append(gc.isenabled())
+        return model(x)
+
+    watched.parameters = model.parameters
+    return watched, seen
+
+
+@pytest.mark.parametrize("engine", ["scalar", "tensor"])
+def test_fit_pauses_the_collector_during_each_step_only(engine):
+    X, y = make_moons(12, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0) if engine == "scalar" else nn.tensor_mlp(2, [4, 1], seed=0)
+    watched, seen = _collector_watch(model)
+    between = []
+    fit(watched, "bce_with_logits", nn.SGD(model.parameters(), lr=0.1), (X, y), epochs=2, batch_size=4,
+        progress=False, callback=lambda epoch, history: between.append(gc.isenabled()))
+    assert seen and not any(seen)  # paused in every step
+    assert between == [True, True] and gc.isenabled()  # on between steps and after
+
+    seen.clear()
+    fit(watched, "bce_with_logits", nn.SGD(model.parameters(), lr=0.1), (X, y), epochs=1, batch_size=4,
+        progress=False, pause_collector=False)
+    assert seen and all(seen)
+
+
+def test_fit_leaves_a_collector_the_user_paused_off_and_restores_it_after_an_error():
+    X, y = make_moons(8, seed=0)
+    model = nn.MLP(2, [1], seed=0)
+    gc.disable()
+    try:
+        fit(model, "mse", nn.SGD(model.parameters(), lr=0.1), (X, y), epochs=1, progress=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def broken(x):
+        raise RuntimeError("the model failed")
+
+    broken.parameters = model.parameters
+    with pytest.raises(RuntimeError, match="the model failed"):
+        fit(broken, "mse", nn.SGD(model.parameters(), lr=0.1), (X, y), epochs=1, progress=False)
+    assert gc.isenabled()
+    with pytest.raises(TypeError, match="pause_collector must be True or False"):
+        fit(model, "mse", nn.SGD(model.parameters(), lr=0.1), (X, y), progress=False, pause_collector="yes")
 
 
 # ---------------------------------------------------------------------- mistakes fit names

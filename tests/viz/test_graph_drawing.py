@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import re
-import time
 import xml.etree.ElementTree as ET
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -147,10 +147,10 @@ def test_busy_node_raises_instead_of_hanging():
     total = Value(0.0)
     for i in range(400):
         total = total + x * float(i)
-    start = time.perf_counter()
-    with pytest.raises(viz.GraphTooLargeError, match=r"'x' is an input to 400 ops"):
-        viz.draw_graph(total, max_nodes=10_000)
-    assert time.perf_counter() - start < 2.0
+    # Refused before any layout is tried (laying it out would take many minutes).
+    with mock.patch("viz.graph.run_layout", side_effect=AssertionError("layout was run")):
+        with pytest.raises(viz.GraphTooLargeError, match=r"'x' is an input to 400 ops"):
+            viz.draw_graph(total, max_nodes=10_000)
 
 
 def test_deep_chain_needs_no_recursion():
@@ -254,15 +254,15 @@ def test_tensor_graph_shows_shape_dtype_and_small_values():
     assert f"{x.data[:, 0].sum():.0f}." in text
 
 
-def test_mlp_2_16_16_1_is_drawn_by_neuron_readably_in_under_a_second(tmp_path):
+def test_mlp_2_16_16_1_is_drawn_by_neuron_readably(tmp_path):
+    """Readable by default: neuron level, within two screens of a 1,280 px window, text of at least 9 px.
+    (Its render time is measured by the bench: case 7, render.)"""
     import nn
 
     model = nn.MLP(2, [16, 16, 1], seed=0)
     loss = (model([0.5, -1.0]) - 1.0) ** 2
     loss.backward()
-    start = time.perf_counter()
     viz.render(loss, tmp_path / "mlp.svg")
-    elapsed = time.perf_counter() - start
     svg_text = (tmp_path / "mlp.svg").read_text(encoding="utf-8")
     svg = svg_root(svg_text)
     text = " ".join(texts_of(svg))
@@ -275,7 +275,6 @@ def test_mlp_2_16_16_1_is_drawn_by_neuron_readably_in_under_a_second(tmp_path):
     assert width_pt * 4 / 3 <= 1280 and height_pt * 4 / 3 <= 2 * 900
     sizes = {float(t.get("font-size")) for t in svg.iter(f"{SVG}text")}
     assert min(sizes) * 4 / 3 >= 9
-    assert elapsed < 1.0
 
 
 def test_neuron_clusters_box_each_neuron_and_leave_the_loss_out():
@@ -338,6 +337,11 @@ def test_gradcheck_overlay_of_a_tensor_function_agrees():
     W = Tensor(np.array([[0.3, -0.2], [0.1, 0.4]]), requires_grad=True, label="W")
     dot = viz.draw_gradcheck(lambda W: (W @ W).tanh().sum(), W)
     assert "1 of 1 inputs agree" in dot.source and "MISMATCH" not in dot.source
+
+
+def test_draw_gradcheck_without_a_function_is_named():
+    with pytest.raises(TypeError, match=r"draw_gradcheck.*f must be a function.*NoneType"):
+        viz.draw_gradcheck(None, [Value(1.0)])
 
 
 def test_digraph_displays_itself_in_jupyter():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -160,7 +159,7 @@ def test_neuron_level_of_a_2_4_1_mlp_orders_and_titles_every_neuron():
         feeding = {}
         for arrow in scene.arrows:
             tail = scene.box(arrow.tail)
-            if tail.kind == "value" and tail.title:
+            if tail.kind == "value" and tail.column:
                 feeding.setdefault(arrow.head, []).append((tail.column[1], tail.title))
         assert [t for _, t in sorted(feeding["n2_1"])] == ["w1", "w2", "w3", "w4", "b"]
     source = viz.to_dot(loss, level="neuron", show_local_grads=True)
@@ -192,6 +191,43 @@ def test_too_big_goes_up_a_level_and_says_so_never_refused():
     ]
 
 
+def test_a_neuron_box_on_a_batch_counts_each_shared_weight_once():
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    points, targets = [[0.5, -1.0], [1.0, 0.2], [-0.3, 0.8]], [1.0, -1.0, 1.0]
+    loss = sum((model(x) - y) ** 2 for x, y in zip(points, targets)) / len(points)
+    loss.backward()
+    scene = build_scene(loss, "neuron", model=model)
+    neuron = model.layers[1].neurons[4]
+    rows = scene.box("n2_5").grad_rows([node.grad for node in scene.order], scene.order)
+    norm = math.sqrt(sum(p.grad**2 for p in neuron.parameters()))
+    assert rows[-1] == f"w, b (17): grad norm {viz.scene.format_number(norm)}"
+
+
+def test_the_loss_of_a_batch_is_drawn_compactly_at_neuron_level():
+    """Outside the neurons each op is written in its result's box, constants in the box that uses them,
+    and the loss's terms added one by one make one sum box."""
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    points, targets = [[0.5, -1.0], [1.0, 0.2], [-0.3, 0.8], [0.1, 0.1]], [1.0, -1.0, 1.0, -1.0]
+    loss = sum((model(x) - y) ** 2 for x, y in zip(points, targets)) / len(points)
+    loss.label = "L"
+    loss.backward()
+    scene = build_scene(loss, "neuron", model=model)
+    rest = [box for box in scene.boxes if box.kind not in ("neuron", "layer")]
+    assert not [box for box in rest if box.kind == "op"]
+    assert sorted(box.title for box in rest) == sorted(["· − 1", "· − (-1)"] * 2 + ["**2"] * 4 + ["+", "L = · / 4"])
+    total = next(box for box in rest if box.title == "+")
+    assert sum(1 for arrow in scene.arrows if arrow.head == total.key) == 4
+    # Every node is still drawn by some box, and the stepper steps through it all.
+    assert set(scene.box_of) == set(range(len(scene.order)))
+    stepper = viz.BackpropStepper(loss, level="neuron", model=model)
+    assert [s.index for k in range(len(stepper)) for s in stepper.frame_steps(k)] == list(range(len(stepper.steps)))
+    assert "L = · / 4" not in stepper.caption(1) and stepper.caption(1).startswith("step 1 of")
+    # Four columns of boxes after the output neuron, not thirteen.
+    centres = svg_centres(viz.to_svg(loss, level="neuron", model=model))
+    columns = {round(centres[box.key][0]) for box in rest}
+    assert len(columns) == 4 and min(columns) > centres["n3_1"][0]
+
+
 def test_unfused_neurons_are_found_from_the_model():
     model = nn.MLP(2, [3, 1], activation="tanh", seed=0, fused=False)
     loss = loss_of(model)
@@ -215,15 +251,72 @@ def test_expanding_one_neuron_draws_its_ops_with_the_grad_that_reaches_it():
         assert "layer 1 · neuron 2" not in titles and len(titles) == 4
         inside = [b for b in scene.boxes if b.group == "layer 1 · neuron 2"]
         assert {b.title for b in inside if b.kind == "op"} == {"w·x+b", "tanh"}
-        assert {b.title for b in inside if b.kind == "value" and b.title} == {"w1", "w2", "b"}
+        # Its weights stay in the column of every neuron's weights, feeding its first op.
+        feeding = [scene.box(a.tail).title for a in scene.arrows if scene.box(a.head).title == "w·x+b"]
+        assert feeding == ["w1", "w2", "b"]
     source = viz.to_dot(loss, level="neuron", expand=[neuron], show_local_grads=True)
     assert "subgraph cluster_0" in source and "∂a(1,2)/∂z(1,2) = " in source
     with pytest.raises(ValueError, match="not a neuron or layer"):
         build_scene(loss, "neuron", expand=["layer 9 · neuron 1"])
 
 
+def svg_centres(svg_text: str) -> dict[str, tuple[float, float]]:
+    """The centre of every drawn node of an SVG picture, by its id (SVG y grows downwards)."""
+    centres = {}
+    for g in ET.fromstring(svg_text.encode("utf-8")).iter(f"{SVG}g"):
+        if g.get("class") != "node":
+            continue
+        polygons = [poly.get("points").split() for poly in g.iter(f"{SVG}polygon")]
+        points = [tuple(map(float, p.split(","))) for polygon in polygons for p in polygon]
+        points += [(float(e.get("cx")), float(e.get("cy"))) for e in g.iter(f"{SVG}ellipse")]
+        xs, ys = zip(*points)
+        centres[g.get("id")] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return centres
+
+
+def reading_order(centres: dict[str, tuple[float, float]], keys: list[str], rankdir: str) -> list[str]:
+    """``keys`` as a reader meets them across a column: top to bottom (LR, RL) or left to right (TB, BT)."""
+    along = 1 if rankdir in ("LR", "RL") else 0
+    return sorted(keys, key=lambda key: centres[key][along])
+
+
+def viewer_centres(stepper) -> dict[str, tuple[float, float]]:
+    data = viz.viewer.layout(stepper.scene, stepper.frame_deltas(), stepper.options.rankdir)
+    return {b["key"]: (b["x"] + b["w"] / 2, b["y"] + b["h"] / 2) for b in data["boxes"]}
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL"])
+def test_inside_an_expanded_neuron_and_a_cluster_the_order_is_the_models(rankdir):
+    """Weights w1, w2, ..., b and neurons 1, 2, ... are laid out in that order, read off the layout itself
+    (Graphviz reverses the order asked for inside a cluster of a left-to-right picture)."""
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+    loss = loss_of(model)
+    neuron = model.layers[0].neurons[1]
+    scene = build_scene(loss, "neuron", expand=[neuron])
+    expanded = next(g for g in scene.groups if g.key == "n1_2")
+    weights = [scene.box_of[p] for p in expanded.parameters]
+    assert [scene.box(k).title for k in weights] == ["w1", "w2", "b"]
+    neurons = ["n1_1", scene.box_of[expanded.output], "n1_3", "n1_4"]
+    pictures = {
+        "svg": svg_centres(viz.to_svg(loss, level="neuron", expand=[neuron], rankdir=rankdir)),
+        "viewer": viewer_centres(viz.BackpropStepper(loss, level="neuron", expand=[neuron], rankdir=rankdir)),
+    }
+    for name, centres in pictures.items():
+        assert reading_order(centres, weights, rankdir) == weights, name
+        assert reading_order(centres, neurons, rankdir) == neurons, name
+    # At op level, every neuron boxed as a cluster with its own weights inside.
+    clusters = viz.neuron_clusters(model, loss)
+    op_scene = build_scene(loss, "op")
+    centres = svg_centres(viz.to_svg(loss, level="op", clusters=clusters, rankdir=rankdir))
+    for group in op_scene.groups:
+        keys = [op_scene.box_of[p] for p in group.parameters]
+        titles = [op_scene.box(k).title for k in keys]
+        assert titles == [f"w{j}" for j in range(1, len(keys))] + ["b"]
+        assert reading_order(centres, keys, rankdir) == keys, (group.title, rankdir)
+
+
 def test_a_tensor_mlp_is_drawn_one_box_per_layer():
-    model = nn.layers.mlp(2, [8, 8, 1], activation="tanh", seed=0, dtype=np.float64)
+    model = nn.tensor_mlp(2, [8, 8, 1], activation="tanh", seed=0, dtype=np.float64)
     X = Tensor(np.random.default_rng(0).standard_normal((16, 2)))
     loss = ((model(X) - 1.0) ** 2).mean()
     loss.backward()
@@ -270,7 +363,7 @@ def test_a_spanish_picture_and_stepper_speak_spanish():
 
 # ---------------------------------------------------------------------- the stepper at every size
 def tensor_mlp_loss():
-    model = nn.layers.mlp(2, [4, 1], activation="tanh", seed=0, dtype=np.float64)
+    model = nn.tensor_mlp(2, [4, 1], activation="tanh", seed=0, dtype=np.float64)
     X = Tensor(np.random.default_rng(1).standard_normal((8, 2)))
     return ((model(X) - 1.0) ** 2).mean()
 
@@ -282,9 +375,11 @@ def tensor_mlp_loss():
         ("2-4-1", "op"),
         ("2-4-1", "neuron"),
         ("2-4-1", "layer"),
+        ("2-16-16-1", "op"),
         ("2-16-16-1", "neuron"),
         ("2-16-16-1", "layer"),
         ("tensor", "op"),
+        ("tensor", "neuron"),
         ("tensor", "layer"),
     ],
 )
@@ -297,10 +392,12 @@ def test_the_stepper_works_on_every_network_of_the_course(network, level):
         sizes = [4, 1] if network == "2-4-1" else [16, 16, 1]
         loss = (nn.MLP(2, sizes, activation="tanh", seed=0)([0.5, -1.0]) - 1.0) ** 2
     reference = {id(node): None for node in topological_order(loss)}
-    start = time.perf_counter()
     stepper = viz.BackpropStepper(loss, level=level)
-    page = stepper.html()
-    elapsed = time.perf_counter() - start
+    page = stepper.html()  # its build time is measured by the bench (case 10, stepper)
+    # A tensor graph has no neurons: its neuron level is the layer level, and the page says so.
+    if network == "tensor" and level == "neuron":
+        assert stepper.level == "layer" and stepper.scene.note
+        level = "layer"
     assert stepper.level == level
     # The last frame holds exactly the grads of backward().
     grads = stepper.frame_grads(-1)
@@ -314,22 +411,45 @@ def test_the_stepper_works_on_every_network_of_the_course(network, level):
     steps = [step for k in range(len(stepper)) for step in stepper.frame_steps(k)]
     assert [s.index for s in steps] == list(range(len(stepper.steps)))
     assert 'id="rg-data"' in page
-    if network == "2-16-16-1":
-        assert elapsed < 5.0
+    if network == "2-16-16-1" and level == "neuron":
         assert len(stepper) < 60  # a frame per neuron, not per op
 
 
-def test_stepper_page_of_a_199_node_graph_is_quick_and_small_and_time_bounded():
+@pytest.mark.parametrize(
+    ("network", "options"),
+    [
+        ("2-4-1", {"level": "op", "color_by_grad": True}),
+        ("2-4-1", {"level": "neuron"}),
+        ("2-4-1", {"level": "layer", "color_by_grad": True}),
+        ("2-16-16-1", {"level": "neuron", "color_by_grad": True}),  # too many arrows to label: notes follow
+        ("tensor", {"level": "op"}),
+    ],
+)
+def test_the_page_frames_are_the_changes_between_full_frames(network, options):
+    """The page's frames, built touching only what each step changes, equal the differences of full frames."""
+    if network == "tensor":
+        loss = tensor_mlp_loss()
+    else:
+        sizes = [4, 1] if network == "2-4-1" else [16, 16, 1]
+        loss = (nn.MLP(2, sizes, activation="tanh", seed=0)([0.5, -1.0]) - 1.0) ** 2
+    stepper = viz.BackpropStepper(loss, **options)
+    full = viz.viewer.frame_deltas([stepper.frame_view(k) for k in range(len(stepper))])
+    fast = stepper.frame_deltas()
+    assert len(fast) == len(full) == len(stepper)
+    for k, (got, want) in enumerate(zip(fast, full)):
+        assert got == want, k
+    assert any(delta["notes"] for delta in fast[1:]) and any(delta["grads"] for delta in fast[1:])
+
+
+def test_stepper_page_of_a_199_node_graph_is_small_and_time_bounded():
     x = Value(0.3, label="x")
     total = x
     for _ in range(66):
         total = (total * 0.99 + 0.01).tanh()
     total.label = "out"
     assert len(topological_order(total)) >= 199
-    start = time.perf_counter()
     stepper = viz.BackpropStepper(total, level="op")
     page = stepper.html()
-    assert time.perf_counter() - start < 20.0
     assert len(page) < 2_000_000
     with pytest.raises(viz.StepperTimeoutError, match="time_limit"):
         stepper.html(time_limit=0.0)
@@ -405,7 +525,7 @@ def test_in_spanish_no_english_word_is_drawn():
     """Every text of graph, clusters, stepper and checks comes from the message table (names in code aside)."""
     model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
     loss = loss_of(model)
-    tensor_model = nn.layers.mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64)
+    tensor_model = nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0, dtype=np.float64)
     tensor_loss = ((tensor_model(Tensor(np.ones((8, 2)))) - 1.0) ** 2).mean()
     tensor_loss.backward()
     pictures = [
@@ -426,6 +546,7 @@ def test_in_spanish_no_english_word_is_drawn():
         words = " ".join([view.caption, *(r for rows in view.grad_rows.values() for r in rows)])
         assert not english_words_in(words), (k, english_words_in(words), words)
     with viz.messages.language("es"):
-        data = viz.stepper.viewer_data(stepper.scene, [stepper.frame_view(0)], title=viz.message("stepper_title"))
+        deltas = viz.viewer.frame_deltas([stepper.frame_view(0)])
+        data = viz.viewer.viewer_data(stepper.scene, deltas, title=viz.message("stepper_title"))
     controls = " ".join([*data["words"].values(), data["counter"], data["note"], data["legend_title"], data["title"]])
     assert not english_words_in(controls), controls

@@ -3,7 +3,6 @@ the output of a notebook cell, the buttons, the keys, what stays in view, text s
 
 from __future__ import annotations
 
-import statistics
 import time
 from pathlib import Path
 
@@ -73,28 +72,15 @@ return [...document.querySelectorAll('.rg-controls button')].every(b => {
 """
 
 
-def painted_ms(driver) -> float:
-    """Milliseconds from the start of a frame change until the browser had drawn it (measured in the page)."""
-    end = time.time() + 5
-    while time.time() < end:
-        painted = driver.execute_script("return retrogradViewer.paintedMs")
-        if painted is not None:
-            return painted
-        time.sleep(0.01)
-    raise AssertionError("the frame was never drawn")
-
-
-def check_viewer(driver, frames: int, measure: bool = False) -> list[float]:
-    """Work the viewer as a student would; returns the frame-change times measured in the page."""
+def check_viewer(driver, frames: int) -> None:
+    """Work the viewer as a student would (its speed is measured by the bench: case 10, stepper)."""
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 1280
     assert driver.execute_script(SMALLEST_TEXT_PX) >= 9.0
     assert driver.execute_script(HIGHLIGHT_IN_VIEW) == "ok"
-    times = []
     for k in range(1, min(frames, 8)):
         click(driver, "next")
         assert frame(driver) == k
         assert driver.execute_script(HIGHLIGHT_IN_VIEW) == "ok", k
-        times.append(driver.execute_script("return retrogradViewer.lastFrameMs"))
     click(driver, "previous")
     assert frame(driver) == min(frames, 8) - 2
     # One arrow key press is one frame, also with the slider focused (it moves on arrows by itself).
@@ -131,30 +117,16 @@ def check_viewer(driver, frames: int, measure: bool = False) -> list[float]:
     click(driver, "zoom-in")
     click(driver, "fit")
     assert driver.execute_script(BUTTONS_VISIBLE)
-    if measure:
-        for _ in range(10):
-            click(driver, "next")
-            times.append(painted_ms(driver))
     assert console_errors(driver) == []
-    return times
 
 
 def test_the_stepper_page_of_the_2_16_16_1_mlp(browser, tmp_path):
-    loss = mlp_loss()
-    start = time.perf_counter()
-    stepper = viz.BackpropStepper(loss)
+    stepper = viz.BackpropStepper(mlp_loss())
     path = stepper.to_html(tmp_path / "stepper.html")
-    built = time.perf_counter() - start
-    assert stepper.level == "neuron" and built < 5.0
+    assert stepper.level == "neuron"
     open_page(browser, path)
     assert console_errors(browser) == []
-    times = check_viewer(browser, len(stepper), measure=True)
-    # The first changes: the page's own work (about 1 ms); the last ten: until the browser has drawn
-    # the frame (the next animation frame included). The machine is shared: the median must be under 50 ms.
-    script, painted = times[:-10], times[-10:]
-    assert max(script) < 50.0, script
-    assert statistics.median(painted) < 50.0, painted
-    print("frame changes (ms):", [round(t, 1) for t in times])
+    check_viewer(browser, len(stepper))
 
 
 @pytest.mark.parametrize("level", ["op", "neuron"])
