@@ -288,8 +288,9 @@ def scene_digraph(scene: Scene, options: DrawOptions, frame: Frame | None = None
 
     dot = GraphPicture("computation_graph")
     dense = scene.level != "op"
-    # Between two layers of neurons every pair is joined: room to tell the arrows apart.
-    dot.attr(rankdir=options.rankdir, fontname=FONT, nodesep="0.12", ranksep="0.5" if dense else "0.35")
+    # Between two layers of neurons every pair is joined: room to tell the many arrows apart.
+    ranksep = ("1.0" if not scene.labelled_arrows else "0.5") if dense else "0.35"
+    dot.attr(rankdir=options.rankdir, fontname=FONT, nodesep="0.12", ranksep=ranksep)
     heading = [line for line in (frame.title, scene.note) if line]
     if heading:
         dot.attr(label=_html_label(heading), labelloc="t", labeljust="l", fontsize=str(FONT_SIZE + 2))

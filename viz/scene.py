@@ -128,6 +128,8 @@ def grad_lines(node: Any, grad: Any) -> list[str]:
     if not is_tensor(node):
         return [f"{message('grad')} {format_number(grad)}"]
     grad = np.asarray(grad)
+    if grad.ndim == 0:
+        return [f"{message('grad')} {format_number(float(grad))}"]
     if grad.size <= SMALL_TENSOR_SIZE:
         return [message("grad"), _array_text(grad)]
     return [f"{message('grad_norm')} {format_number(float(np.linalg.norm(grad)))}"]
@@ -556,12 +558,17 @@ def _scene_at(
     boxes: list[Box] = []
     expanded = _expanded_keys(groups, expand, order) if expand else set()
     summarised: set[int] = set()
+    # A neuron's values are named in notation, at every level: z(2,3), a(2,3) (one pass: else the
+    # several passes of a batch would share a name).
+    passes: dict[str, int] = {}
+    for g in groups:
+        passes[g.key] = passes.get(g.key, 0) + 1
+    for g in groups:
+        if g.number and passes[g.key] == 1:
+            renamed[g.total] = f"z({g.layer},{g.number})"
+            if g.output != g.total:
+                renamed[g.output] = f"a({g.layer},{g.number})"
     if level != "op":
-        for g in groups:
-            if g.number:  # name the neuron's values in notation: z(2,3), a(2,3)
-                renamed[g.total] = f"z({g.layer},{g.number})"
-                if g.output != g.total:
-                    renamed[g.output] = f"a({g.layer},{g.number})"
         by_key: dict[str, list[NeuronGroup]] = {}
         for group in groups:
             key = group.key if level == "neuron" else f"L{group.layer}"
@@ -597,23 +604,31 @@ def _scene_at(
     for group in groups:
         for place, p in enumerate(group.parameters):
             parameter_place.setdefault(p, (f"parameters of layer {group.layer}", (group.number, place)))
+    drawn_by = _compact_rest(order, collapsed, group_title, parameter_place) if level != "op" else {}
     box_of: dict[int, str] = {}
     op_box: dict[int, str] = {}
     for i, node in enumerate(order):
         if i in collapsed:
             box_of[i] = collapsed[i]
             continue
+        if i in drawn_by:
+            continue  # written into the box of the value that uses it
         rows = data_lines(node) if show_data else []
+        compact = level != "op" and node.children and i not in group_title
+        title = _compact_title(order, i, drawn_by) if compact else node.label or renamed.get(i, "")
+        inside = [j for j, owner in drawn_by.items() if owner == i]
         box = Box(
-            f"v{i}", "value", node.label or "", rows, i if show_grad else None, group=group_title.get(i), nodes=[i]
+            f"v{i}", "value", title, rows, i if show_grad else None, group=group_title.get(i), nodes=[i, *inside]
         )
         box.measure_of = [i] if show_grad else []
         box.column = parameter_place.get(i)
         boxes.append(box)
         box_of[i] = box.key
-        if node.children:
+        if node.children and not compact:
             boxes.append(Box(f"op{i}", "op", node.op or "?", group=group_title.get(i), nodes=[i]))
             op_box[i] = f"op{i}"
+    for j, owner in drawn_by.items():
+        box_of[j] = box_of[owner]
     # Arrows: each input into its op (op level) or into the box that collapses the node.
     arrows: list[Arrow] = []
     merged: dict[tuple[str, str], Arrow] = {}
@@ -638,6 +653,52 @@ def _scene_at(
     return Scene(root, order, level, boxes, arrows, box_of, names, groups=groups)
 
 
+def _compact_rest(
+    order: Sequence[Any], collapsed: dict[int, str], grouped: dict[int, str], parameters: dict[int, Any]
+) -> dict[int, int]:
+    """Outside the neurons (the loss, mostly), which values are written into the box of the value that
+    uses them: a constant read by one op (``1`` in ``ŷ - 1``), and a sum feeding another sum (the
+    terms of a loss added one by one make one box). Returns node -> the node whose box draws it."""
+    uses = _parents_of(order)
+    drawn_by: dict[int, int] = {}
+
+    def outside(i: int) -> bool:
+        return i not in collapsed and i not in grouped
+
+    for i, node in enumerate(order):
+        if not outside(i) or node.label or len(uses[i]) != 1 or not outside(uses[i][0]):
+            continue
+        user = order[uses[i][0]]
+        constant = not node.children and i not in parameters and not getattr(node, "requires_grad", False)
+        if constant or (node.op == "+" and user.op == "+" and node.children):
+            drawn_by[i] = uses[i][0]
+    for i in sorted(drawn_by, reverse=True):  # users come after what they use: follow chains to the end
+        if drawn_by[i] in drawn_by:
+            drawn_by[i] = drawn_by[drawn_by[i]]
+    return drawn_by
+
+
+# How an infix op is written in a title (the minus and times signs of print).
+_SYMBOL = {"+": "+", "-": "−", "*": "×", "/": "/"}
+
+
+def _compact_title(order: Sequence[Any], i: int, drawn_by: dict[int, int]) -> str:
+    """The title of a value box that also shows the op making it: ``· - 1``, ``**2``, ``L = · / 4``, ``+``."""
+    node = order[i]
+    index = {id(n): k for k, n in enumerate(order)}
+    inputs = [index[id(child)] for child in node.children]
+    constants = [short_number(np.asarray(order[c].data).item()) if np.size(order[c].data) == 1 else node_name(order[c])
+                 for c in inputs if drawn_by.get(c) == i and not order[c].children]
+    op = node.op or "?"
+    if op in _SYMBOL and len(inputs) == 2 and len(constants) == 1:
+        constant = f"({constants[0]})" if constants[0].startswith("-") else constants[0]
+        parts = ["·" if drawn_by.get(c) != i or order[c].children else constant for c in inputs]
+        text = f"{parts[0]} {_SYMBOL[op]} {parts[1]}"
+    else:
+        text = op
+    return f"{node.label} = {text}" if node.label else text
+
+
 def _group_box(
     key: str,
     members: list[NeuronGroup],
@@ -653,7 +714,17 @@ def _group_box(
     )
     # Several forward passes (a batch) share the parameters: each is counted once.
     parameters = list(dict.fromkeys(p for g in members for p in g.parameters if p in summarised))
-    if level == "neuron" or len(members) == 1:
+    passes = len(members) if level == "neuron" else 1  # forward passes of one neuron (a batch)
+    if passes > 1:
+        title = first.title
+        rows = []
+        if show_data:
+            outputs = [float(order[g.output].data) for g in members]
+            low, high = short_number(min(outputs)), short_number(max(outputs))
+            rows.append(message("passes_summary", count=passes, low=low, high=high))
+        grad_of = None
+        column = (first.layer, first.number)
+    elif level == "neuron" or len(members) == 1:
         group = first
         title = group.title
         rows = []
@@ -682,7 +753,7 @@ def _group_box(
 
     def extra(grads: Sequence[Any]) -> list[str]:
         lines = []
-        if level == "layer" and len(members) > 1:
+        if len(members) > 1:
             lines.append(f"{message('grad_norm')} a {format_number(_norm([grads[o] for o in outputs_of]))}")
         if parameters:
             size = _norm([grads[p] for p in parameters])

@@ -243,7 +243,7 @@ class BackpropStepper:
             parts.append(f"{text}, {message('step_chain', edges=shown)}" if edges else text)
         body = message("step_then").join(parts)
         steps = len(self._frames) - 1
-        if self.scene.level == "op":
+        if self.scene.level == "op" or self.scene.box(frame.box).kind == "value":
             return message("step_where", k=k, n=steps, node=body)
         box = self.scene.box(frame.box).title or names[self._index[id(frame.steps[0].node)]]
         return message("step_where", k=k, n=steps, node=message("step_group", box=box, steps=body))

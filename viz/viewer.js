@@ -208,9 +208,17 @@
     var b = box.spec, s = view.scale, w = size.w, h = size.h;
     var left = b.x * s + view.x, top = b.y * s + view.y, right = left + b.w * s, bottom = top + b.h * s;
     var margin = 24;
-    if (left < margin || right > w - margin || top < margin || bottom > h - margin) {
-      view.x = w / 2 - (b.x + b.w / 2) * s; view.y = h / 2 - (b.y + b.h / 2) * s; apply();
-    }
+    var across = left < margin || right > w - margin, down = top < margin || bottom > h - margin;
+    if (!across && !down) { return; }
+    // Centred along the direction it left the view by (the other stays put, so the picture moves
+    // little), but no further than the picture's edge: the viewport stays full of the picture.
+    if (across) { view.x = clamp(w / 2 - (b.x + b.w / 2) * s, w - data.width * s - 8, 8); }
+    if (down) { view.y = clamp(h / 2 - (b.y + b.h / 2) * s, h - data.height * s - 8, 8); }
+    apply();
+  }
+  function clamp(value, low, high) {
+    // Between low and high; a picture smaller than the viewport (low > high) is centred.
+    return low > high ? (low + high) / 2 : Math.max(low, Math.min(high, value));
   }
   zoomIn.addEventListener("click", function () { zoomTo(view.scale * 1.25); });
   zoomOut.addEventListener("click", function () { zoomTo(view.scale / 1.25); });

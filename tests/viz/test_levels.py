@@ -159,7 +159,7 @@ def test_neuron_level_of_a_2_4_1_mlp_orders_and_titles_every_neuron():
         feeding = {}
         for arrow in scene.arrows:
             tail = scene.box(arrow.tail)
-            if tail.kind == "value" and tail.title:
+            if tail.kind == "value" and tail.column:
                 feeding.setdefault(arrow.head, []).append((tail.column[1], tail.title))
         assert [t for _, t in sorted(feeding["n2_1"])] == ["w1", "w2", "w3", "w4", "b"]
     source = viz.to_dot(loss, level="neuron", show_local_grads=True)
@@ -201,6 +201,31 @@ def test_a_neuron_box_on_a_batch_counts_each_shared_weight_once():
     rows = scene.box("n2_5").grad_rows([node.grad for node in scene.order], scene.order)
     norm = math.sqrt(sum(p.grad**2 for p in neuron.parameters()))
     assert rows[-1] == f"w, b (17): grad norm {viz.scene.format_number(norm)}"
+
+
+def test_the_loss_of_a_batch_is_drawn_compactly_at_neuron_level():
+    """Outside the neurons each op is written in its result's box, constants in the box that uses them,
+    and the loss's terms added one by one make one sum box."""
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    points, targets = [[0.5, -1.0], [1.0, 0.2], [-0.3, 0.8], [0.1, 0.1]], [1.0, -1.0, 1.0, -1.0]
+    loss = sum((model(x) - y) ** 2 for x, y in zip(points, targets)) / len(points)
+    loss.label = "L"
+    loss.backward()
+    scene = build_scene(loss, "neuron", model=model)
+    rest = [box for box in scene.boxes if box.kind not in ("neuron", "layer")]
+    assert not [box for box in rest if box.kind == "op"]
+    assert sorted(box.title for box in rest) == sorted(["· − 1", "· − (-1)"] * 2 + ["**2"] * 4 + ["+", "L = · / 4"])
+    total = next(box for box in rest if box.title == "+")
+    assert sum(1 for arrow in scene.arrows if arrow.head == total.key) == 4
+    # Every node is still drawn by some box, and the stepper steps through it all.
+    assert set(scene.box_of) == set(range(len(scene.order)))
+    stepper = viz.BackpropStepper(loss, level="neuron", model=model)
+    assert [s.index for k in range(len(stepper)) for s in stepper.frame_steps(k)] == list(range(len(stepper.steps)))
+    assert "L = · / 4" not in stepper.caption(1) and stepper.caption(1).startswith("step 1 of")
+    # Four columns of boxes after the output neuron, not thirteen.
+    centres = svg_centres(viz.to_svg(loss, level="neuron", model=model))
+    columns = {round(centres[box.key][0]) for box in rest}
+    assert len(columns) == 4 and min(columns) > centres["n3_1"][0]
 
 
 def test_unfused_neurons_are_found_from_the_model():
