@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import value as _value
-from .tensor import Tensor, _lift, _result, concatenate, stack, where
+from .tensor import Tensor, _lift, _result, _transposed_product, concatenate, stack, where
 
 __all__ = ["concatenate", "cross_entropy", "linear", "log_softmax", "logsumexp", "max", "softmax", "stack", "where"]
 
@@ -108,7 +108,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     a2 = a.reshape(-1, a.shape[-1])
     rules = (
         lambda g: g @ w,
-        lambda g: g.reshape(-1, w.shape[0]).T @ a2,  # batch axes summed
+        lambda g: _transposed_product(g.reshape(-1, w.shape[0]), a2),  # gᵀ @ x, batch axes summed
         lambda g: g,  # summed over rows where the grad reaches b
     )
     words = ("d(x@W^T+b)/dx: g @ W", "d(x@W^T+b)/dW: g^T @ x", "d(x@W^T+b)/db = sum of g over rows")

@@ -127,10 +127,10 @@ class Optimizer:
         so a parameter that takes no part in the next loss is skipped), or an array of zeros
         when ``set_to_none=False``.
         """
-        for p in self.params:
-            if not _is_array_parameter(p):
-                p.grad = 0.0
-            elif set_to_none:
+        for p in self._scalar_params:
+            p.grad = 0.0
+        for _, p in self._array_params:
+            if set_to_none:
                 p.grad = None
             elif p.grad is not None:
                 p.grad = np.zeros_like(p.data)

@@ -627,6 +627,24 @@ def test_linear_on_a_single_example_and_without_an_input_grad() -> None:
     assert data.grad is None and w.grad is not None
 
 
+@pytest.mark.parametrize("rows", [1, 2, 5])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_weight_grads_of_one_example_equal_the_matrix_product(rows, dtype) -> None:
+    # One example takes a broadcast multiply instead of the GEMM for the weight grad: the same numbers.
+    rng = np.random.default_rng(rows)
+    x_data = rng.standard_normal((rows, 7)).astype(dtype)
+    w, b = Tensor(rng.standard_normal((4, 7)).astype(dtype), requires_grad=True), Tensor(np.zeros(4, dtype), True)
+    upstream = rng.standard_normal((rows, 4)).astype(dtype)
+    F.linear(Tensor(x_data), w, b).backward(upstream)
+    np.testing.assert_array_equal(w.grad, upstream.T @ x_data)
+    v = Tensor(rng.standard_normal((7, 4)).astype(dtype), requires_grad=True)
+    (Tensor(x_data) @ v).backward(upstream)
+    np.testing.assert_array_equal(v.grad, x_data.T @ upstream)
+    assert w.grad.dtype == v.grad.dtype == dtype and w.grad.flags.c_contiguous
+    x = leaf(rng.standard_normal((rows, 3)))
+    assert gradcheck(lambda x, w: (x @ w).tanh(), [x, leaf(rng.standard_normal((3, 2)))])
+
+
 # ---------------------------------------------------------------------- indexing: every kind NumPy reads
 @pytest.mark.torch
 @pytest.mark.parametrize(
