@@ -26,7 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_random_graph_tests() -> ModuleType:
-    """Import ``tests/autograd/test_random_graphs.py`` by path (``tests`` is not a package)."""
+    """Import ``tests/autograd/test_random_graphs.py`` by path (``tests`` is not a package).
+
+    ``tests`` goes on the path, as pytest's ``pythonpath`` puts it, for the shared engine
+    adapters (``tests/engines.py``); the root goes before it, so that ``autograd`` is the
+    package and not the folder ``tests/autograd``.
+    """
+    for folder in (ROOT / "tests", ROOT):
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
     path = ROOT / "tests" / "autograd" / "test_random_graphs.py"
     spec = importlib.util.spec_from_file_location("test_random_graphs", path)
     module = importlib.util.module_from_spec(spec)

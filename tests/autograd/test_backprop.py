@@ -8,6 +8,7 @@ import random
 import numpy as np
 import pytest
 from cases import CASES, TENSOR_OPS, VALUE_OPS, to_values
+from errors import expect
 
 import autograd
 from autograd import AnomalyError, LocalRule, Node, Tensor, Value, backprop, detect_anomaly, topological_order
@@ -272,3 +273,66 @@ def test_the_walk_finishes_the_first_input_first_in_both_engines() -> None:
         twice = (c * a) + (a * b)
         left, right = twice.children
         assert topological_order(twice) == [c, a, left, b, right, twice]
+
+
+# ---------------------------------------------------------------------------- the policy, in both engines
+@pytest.mark.parametrize("engine", ["Value", "Tensor"])
+def test_anomaly_mode_names_the_first_op_that_made_a_non_finite_number(engine):
+    big = Value(1e300) if engine == "Value" else Tensor(np.full(3, 1e300), requires_grad=True)
+    with detect_anomaly():
+        expect(AnomalyError, lambda: (big * big) + 1.0, r"^\*: result", "anomaly")
+
+
+def test_backward_twice_accumulates_into_leaves_exactly_once_per_call():
+    """A documented choice (as PyTorch with retain_graph=True): leaves add up, intermediate grads do not."""
+    x = Value(0.7)
+    hidden = x * x
+    out = hidden.tanh()
+    out.backward()
+    first = x.grad
+    out.backward()
+    assert x.grad == 2 * first and hidden.grad == 1 - math.tanh(0.49) ** 2
+
+    t = Tensor(np.array([0.7, -0.2]), requires_grad=True)
+    hidden_t = t * t
+    out_t = hidden_t.tanh().sum()
+    out_t.backward()
+    first_t = t.grad.copy()
+    out_t.backward()
+    np.testing.assert_array_equal(t.grad, 2 * first_t)
+    np.testing.assert_allclose(hidden_t.grad, 1 - np.tanh(hidden_t.data) ** 2)
+
+
+def test_backward_steps_function_has_type_hints():
+    import typing
+
+    hints = typing.get_type_hints(autograd.backward_steps)
+    assert "root" in hints and "return" in hints
+
+
+def test_value_backward_of_a_result_made_under_no_grad_is_refused_like_tensor():
+    """A loss computed inside ``no_grad`` recorded no graph: backward must say so, not leave every grad at 0."""
+    w = Value(2.0)
+    with autograd.no_grad():
+        loss = (w * 3.0).tanh()
+    with pytest.raises(RuntimeError, match=r"no_grad"):
+        loss.backward()
+    with pytest.raises(RuntimeError, match=r"no_grad"):
+        list(loss.backward_steps())
+    W = Tensor(np.ones(2), requires_grad=True)
+    with autograd.no_grad():
+        tensor_loss = (W * 3.0).sum()
+    with pytest.raises(RuntimeError):
+        tensor_loss.backward()
+
+
+def test_value_backward_on_a_leaf_and_on_a_constant_inside_a_graph_still_work():
+    a = Value(2.0)
+    a.backward()
+    assert a.grad == 1.0
+    with autograd.no_grad():
+        c = a * 3.0  # a constant from here on
+    b = Value(0.5)
+    out = b * c
+    out.backward()
+    assert b.grad == 6.0 and c.grad == 0.5

@@ -6,11 +6,13 @@ Gradient values of every op are checked in test_parity.py; here, everything arou
 from __future__ import annotations
 
 import contextlib
+import math
 import warnings
 
 import numpy as np
 import pytest
 from cases import CASES, TENSOR_OPS
+from errors import expect, ones, shape_pattern
 
 import autograd
 from autograd import AnomalyError, BackwardStep, Tensor, Value, gradcheck, no_grad
@@ -370,6 +372,175 @@ def test_empty_arrays_work_where_numpy_works() -> None:
     np.testing.assert_array_equal(w.grad, np.zeros((3, 2)))
     joined = autograd.concatenate([x, leaf(np.ones((1, 3)))])
     assert joined.shape == (1, 3)
+
+
+# ---------------------------------------------------------------------- bad input, as the Value refuses it
+# The same bad inputs are refused by the Value (tests/autograd/test_value.py) and by nn's models and losses.
+@pytest.mark.parametrize(
+    "call",
+    [pytest.param(lambda: Tensor("1.5"), id="Tensor"), pytest.param(lambda: ones(2) * "1.5", id="Tensor-op")],
+)
+def test_a_string_is_refused(call):
+    expect(TypeError, call, r"\bstr\b|<U")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [pytest.param(lambda: Tensor(None), id="Tensor"), pytest.param(lambda: ones(2) + None, id="Tensor-op")],
+)
+def test_none_is_refused(call):
+    expect(TypeError, call, "NoneType|None")
+
+
+@pytest.mark.parametrize(
+    "call,pattern",
+    [
+        pytest.param(lambda: Tensor([1.0, "a"]), "real numbers", id="Tensor-str"),
+        pytest.param(lambda: Tensor([1.0, None]), "real numbers", id="Tensor-None"),
+        pytest.param(lambda: Tensor([1.0, Value(2.0)]), "cannot mix a Value", id="Tensor-Value"),
+        pytest.param(lambda: ones(2) + [1.0, "a"], "real numbers", id="Tensor-op"),
+    ],
+)
+def test_a_list_of_mixed_types_is_refused(call, pattern):
+    expect(TypeError, call, pattern)
+
+
+def test_a_ragged_nested_list_is_refused():
+    expect(ValueError, lambda: Tensor([[1.0, 2.0], [3.0]]), "inhomogeneous")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda: Tensor([1 + 2j]), id="Tensor"),
+        pytest.param(lambda: Tensor(np.ones(2, dtype=np.complex128)), id="Tensor-array"),
+        pytest.param(lambda: ones(2) * 2j, id="Tensor-op"),
+    ],
+)
+def test_a_complex_number_is_refused(call):
+    expect(TypeError, call, "complex")
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+def test_a_non_finite_input_is_refused(bad):
+    expect(ValueError, lambda: Tensor([1.0, bad]), "finite|nan|inf")
+
+
+@pytest.mark.parametrize(
+    "call,shapes",
+    [
+        pytest.param(lambda: ones(2, 3) + ones(4), [(2, 3), (4,)], id="add"),
+        pytest.param(lambda: ones(2, 3) * ones(3, 2), [(2, 3), (3, 2)], id="mul"),
+        pytest.param(lambda: ones(2, 3) @ ones(2, 3), [(2, 3), (2, 3)], id="matmul"),
+        pytest.param(lambda: autograd.concatenate([ones(2, 3), ones(2, 4)]), [(2, 3), (2, 4)], id="concatenate"),
+        pytest.param(lambda: autograd.stack([ones(2, 3), ones(3, 2)]), [(2, 3), (3, 2)], id="stack"),
+        pytest.param(lambda: ones(2, 3).reshape(4, 2), [(2, 3), (4, 2)], id="reshape"),
+        pytest.param(lambda: ones(3).backward(np.ones(2)), [(2,), (3,)], id="backward-grad"),
+    ],
+)
+def test_a_shape_mismatch_names_both_shapes(call, shapes):
+    expect(ValueError, call, *(shape_pattern(shape) for shape in shapes))
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.bool_, np.float16, np.complex64])
+def test_a_non_float_tensor_dtype_is_refused(dtype):
+    expect(TypeError, lambda: Tensor([1, 2], dtype=dtype), "float32 or float64", np.dtype(dtype).name)
+
+
+def test_integer_data_becomes_float_so_grads_are_not_truncated():
+    x = Tensor(np.arange(3), requires_grad=True)
+    (x * 0.5).sum().backward()
+    assert x.dtype.kind == "f" and x.grad.dtype == x.dtype
+    np.testing.assert_array_equal(x.grad, [0.5, 0.5, 0.5])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda: ones(0).max(), id="Tensor-max"),
+        pytest.param(lambda: autograd.stack([]), id="stack"),
+        pytest.param(lambda: ones(0).mean(), id="Tensor-mean"),
+        pytest.param(lambda: ones(0).logsumexp(), id="Tensor-logsumexp"),
+    ],
+)
+def test_an_empty_input_is_refused_where_it_has_no_answer(call):
+    expect(ValueError, call, "empty")
+
+
+def test_an_empty_sum_is_zero_with_an_empty_grad():
+    """Where an empty input has an answer, it is the right one (Σ of nothing is 0)."""
+    x = ones(0)
+    out = x.sum()
+    out.backward()
+    assert out.item() == 0.0 and x.grad.shape == (0,)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda: Value(1.0) + ones(2), id="Value+Tensor"),
+        pytest.param(lambda: ones(2) + Value(1.0), id="Tensor+Value"),
+        pytest.param(lambda: ones(2) * Value(1.0), id="Tensor*Value"),
+        pytest.param(lambda: Value(ones(1)), id="Value(Tensor)"),
+        pytest.param(lambda: Tensor(Value(1.0)), id="Tensor(Value)"),
+        pytest.param(lambda: Tensor([Value(1.0), Value(2.0)]), id="Tensor([Values])"),
+        pytest.param(lambda: ones(3)[Value(1.0)], id="index-with-Value"),
+    ],
+)
+def test_a_value_mixed_with_a_tensor_is_refused(call):
+    expect(TypeError, call, "Value|Tensor")
+
+
+@pytest.mark.parametrize("label", [3, -1], ids=["too-large", "negative"])
+def test_a_label_out_of_range_for_cross_entropy_is_refused(label):
+    expect(
+        ValueError,
+        lambda: ones(2, 3).cross_entropy([0, label]),
+        rf"(?<![\d-]){label}(?!\d)",
+        r"0\s*(\.\.|…)\s*2|3 classes",
+    )
+
+
+@pytest.mark.parametrize(
+    "call,error_type,pattern",
+    [
+        pytest.param(lambda: ones(2).__mul__(-1.0).log(), ValueError, "log.*positive", id="Tensor-log"),
+        pytest.param(lambda: (ones(2) * -1.0).sqrt(), ValueError, "sqrt.*non-negative", id="Tensor-sqrt"),
+        pytest.param(lambda: ones(2) / np.zeros(2), ZeroDivisionError, "division by zero", id="Tensor-div"),
+        pytest.param(lambda: (ones(2) * -8.0) ** 0.5, ValueError, "negative base", id="Tensor-pow"),
+        pytest.param(
+            lambda: (ones(2) * -8.0) ** Tensor(np.full(2, 0.5)),
+            ValueError,
+            "negative base|positive",
+            id="Tensor-pow-Tensor",
+        ),
+    ],
+)
+def test_an_op_outside_its_domain_is_refused(call, error_type, pattern):
+    expect(error_type, call, pattern)
+
+
+# ---------------------------------------------------------------------- backward refuses, or gives None
+def test_backward_on_a_non_scalar_without_a_grad_is_refused():
+    out = ones(2, 3) * 2.0
+    expect(RuntimeError, out.backward, "one-element", shape_pattern((2, 3)), r"\.sum\(\)")
+
+
+def test_backward_through_tensors_that_need_no_grad_is_refused():
+    out = (ones(3, requires_grad=False) * 2.0).sum()
+    expect(RuntimeError, out.backward, "does not require grad", "requires_grad=True")
+    detached = (ones(3) * 2.0).detach().sum()
+    expect(RuntimeError, detached.backward, "does not require grad")
+    with autograd.no_grad():
+        recorded_nothing = (ones(3) * 2.0).sum()
+    expect(RuntimeError, recorded_nothing.backward, "does not require grad")
+
+
+def test_an_input_that_needs_no_grad_gets_none_and_the_others_are_right():
+    constant, weight = ones(3, requires_grad=False), Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    (constant * weight * weight).sum().backward()
+    assert constant.grad is None
+    np.testing.assert_array_equal(weight.grad, 2 * weight.data)
 
 
 # ---------------------------------------------------------------------- functional: both engines

@@ -2,10 +2,13 @@
 
 import math
 
+import numpy as np
 import pytest
+from engines import VALUE_OPS, TorchOps
+from errors import expect
 
 import autograd
-from autograd import AnomalyError, GradcheckError, Value, detect_anomaly, gradcheck, no_grad
+from autograd import AnomalyError, GradcheckError, Tensor, Value, detect_anomaly, gradcheck, no_grad
 
 # ---------------------------------------------------------------------------- the op table
 # Each case: name, function of Values, points at which to check it (away from kinks and poles).
@@ -61,55 +64,47 @@ def test_binary_op_matches_finite_differences(name, f, points):
 
 
 def test_gradcheck_catches_a_wrong_rule():
-    class WrongValue(Value):
-        __slots__ = ()
+    def wrong_tanh(a: Value) -> Value:
+        t = math.tanh(a.data)
+        return (a - a.data) * (1.0 - t) + t  # the value tanh(a), the local derivative 1 - t (not 1 - t²)
 
-        def tanh(self):
-            t = math.tanh(self.data)
-            return Value._from_op(t, (self,), (1.0 - t,), "tanh")  # should be 1 - t²
-
+    assert wrong_tanh(Value(0.8)).data == math.tanh(0.8)
     with pytest.raises(GradcheckError, match="input 0"):
-        gradcheck(lambda a: a.tanh(), [WrongValue(0.8)])
+        gradcheck(wrong_tanh, [Value(0.8)])
 
 
 # ---------------------------------------------------------------------------- against PyTorch
-def _torch_twin(torch, f_torch, xs):
-    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
-    out = f_torch(*ts)
-    out.backward()
-    return out.item(), [t.grad.item() for t in ts]
-
-
+# Each case is written once against the common API of tests/engines.py and run on Values and on PyTorch.
 TORCH_CASES = [
-    ("neuron", lambda w1, w2, b: (w1 * 2.0 + w2 * -3.0 + b).tanh(), [0.4, -0.7, 0.1]),
-    ("mix", lambda a, b, c: (a * b).exp() / (c**2 + 1) - (a / c).sigmoid() + abs(b) ** 1.5, [0.4, -0.7, 1.3]),
-    ("activations", lambda a, b, c: a.relu() + b.leaky_relu(0.2) + c.elu(0.7) + (a * c).log(), [0.4, -0.7, 1.3]),
-    ("pow", lambda a, b, c: a**b + 2**c - (b**2).sqrt(), [0.4, -0.7, 1.3]),
-    ("reuse", lambda a, b, c: (lambda d: d * d + d / a)(a * b + c), [0.4, -0.7, 1.3]),
+    ("neuron", lambda ops, w1, w2, b: ops.tanh(w1 * 2.0 + w2 * -3.0 + b), [0.4, -0.7, 0.1]),
+    (
+        "mix",
+        lambda ops, a, b, c: ops.exp(a * b) / (c**2 + 1) - ops.sigmoid(a / c) + abs(b) ** 1.5,
+        [0.4, -0.7, 1.3],
+    ),
+    (
+        "activations",
+        lambda ops, a, b, c: ops.relu(a) + ops.leaky_relu(b, 0.2) + ops.elu(c, 0.7) + ops.log(a * c),
+        [0.4, -0.7, 1.3],
+    ),
+    ("pow", lambda ops, a, b, c: a**b + 2**c - ops.sqrt(b**2), [0.4, -0.7, 1.3]),
+    ("reuse", lambda ops, a, b, c: (lambda d: d * d + d / a)(a * b + c), [0.4, -0.7, 1.3]),
 ]
-
-
-def _torch_version(torch, name):
-    F = torch.nn.functional
-    return {
-        "neuron": lambda w1, w2, b: (w1 * 2.0 + w2 * -3.0 + b).tanh(),
-        "mix": lambda a, b, c: (a * b).exp() / (c**2 + 1) - torch.sigmoid(a / c) + abs(b) ** 1.5,
-        "activations": lambda a, b, c: F.relu(a) + F.leaky_relu(b, 0.2) + F.elu(c, 0.7) + torch.log(a * c),
-        "pow": lambda a, b, c: a**b + 2**c - torch.sqrt(b**2),
-        "reuse": lambda a, b, c: (lambda d: d * d + d / a)(a * b + c),
-    }[name]
 
 
 @pytest.mark.torch
 @pytest.mark.parametrize("name,f,xs", TORCH_CASES, ids=[c[0] for c in TORCH_CASES])
 def test_matches_pytorch(torch, name, f, xs):
     values = [Value(x) for x in xs]
-    out = f(*values)
+    out = f(VALUE_OPS, *values)
     out.backward()
-    expected_out, expected_grads = _torch_twin(torch, _torch_version(torch, name), xs)
-    assert out.data == pytest.approx(expected_out, abs=1e-12)
-    for v, g in zip(values, expected_grads):
-        assert v.grad == pytest.approx(g, abs=1e-12)
+    reference = TorchOps(torch)
+    tensors = [reference.wrap(np.array(x)) for x in xs]
+    expected = f(reference, *tensors)
+    expected.backward()
+    assert out.data == pytest.approx(expected.item(), abs=1e-12)
+    for v, t in zip(values, tensors):
+        assert v.grad == pytest.approx(t.grad.item(), abs=1e-12)
 
 
 @pytest.mark.torch
@@ -312,6 +307,111 @@ def test_no_grad_records_nothing():
         b = a * 3.0
     assert b._children == () and b.data == 6.0
     assert autograd.is_grad_enabled()
+
+
+# ---------------------------------------------------------------------------- bad input, as the Tensor refuses it
+# The same bad inputs are refused by the Tensor (tests/autograd/test_tensor.py) and by nn's models and losses.
+@pytest.mark.parametrize(
+    "call",
+    [pytest.param(lambda: Value("1.5"), id="Value"), pytest.param(lambda: Value(1.0) + "1.5", id="Value-op")],
+)
+def test_a_string_is_refused(call):
+    expect(TypeError, call, r"\bstr\b")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [pytest.param(lambda: Value(None), id="Value"), pytest.param(lambda: Value(1.0) * None, id="Value-op")],
+)
+def test_none_is_refused(call):
+    expect(TypeError, call, "NoneType|None")
+
+
+def test_a_list_of_mixed_types_is_refused():
+    expect(TypeError, lambda: Value([1.0, "a"]), "real number.*list")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [pytest.param(lambda: Value(1 + 2j), id="Value"), pytest.param(lambda: Value(1.0) + 2j, id="Value-op")],
+)
+def test_a_complex_number_is_refused(call):
+    expect(TypeError, call, "complex")
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+@pytest.mark.parametrize(
+    "call",
+    [pytest.param(lambda bad: Value(bad), id="Value"), pytest.param(lambda bad: Value(1.0) + bad, id="Value-op")],
+)
+def test_a_non_finite_input_is_refused(call, bad):
+    expect(ValueError, lambda: call(bad), "finite")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda: autograd.max([]), id="Value-max"),
+        pytest.param(lambda: autograd.logsumexp([]), id="Value-logsumexp"),
+        pytest.param(lambda: autograd.softmax([]), id="Value-softmax"),
+    ],
+)
+def test_an_empty_input_is_refused_where_it_has_no_answer(call):
+    expect(ValueError, call, "empty")
+
+
+@pytest.mark.parametrize("label", [3, -1], ids=["too-large", "negative"])
+def test_a_label_out_of_range_for_cross_entropy_is_refused(label):
+    expect(
+        ValueError,
+        lambda: autograd.cross_entropy([Value(1.0), Value(0.0), Value(2.0)], label),
+        rf"(?<![\d-]){label}(?!\d)",
+        r"0\s*(\.\.|…)\s*2|3 classes",
+    )
+
+
+@pytest.mark.parametrize(
+    "call,error_type,pattern",
+    [
+        pytest.param(lambda: Value(-1.0).log(), ValueError, "log.*positive", id="Value-log"),
+        pytest.param(lambda: Value(-1.0).sqrt(), ValueError, "sqrt.*non-negative", id="Value-sqrt"),
+        pytest.param(lambda: Value(1.0) / 0.0, ZeroDivisionError, "division by zero", id="Value-div"),
+        pytest.param(lambda: Value(-8.0) ** 0.5, ValueError, "negative base", id="Value-pow"),
+    ],
+)
+def test_an_op_outside_its_domain_is_refused(call, error_type, pattern):
+    expect(error_type, call, pattern)
+
+
+# ---------------------------------------------------------------------------- powers of zero, as Tensor and PyTorch
+@pytest.mark.parametrize("n", [0.5, 0.25, 0.75])
+def test_value_fractional_power_of_zero_matches_tensor_and_torch(torch, n):
+    """0 ** n is 0 for 0 < n < 1, with an infinite slope, as √x gives at 0 (not a division by zero)."""
+    x = Value(0.0)
+    y = x**n
+    y.backward()
+    t = Tensor(np.array(0.0), requires_grad=True, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        (t**n).backward()
+    p = torch.tensor(0.0, requires_grad=True)
+    (p**n).backward()
+    assert y.data == float(t.data) == p.item() == 0.0
+    assert x.grad == float(t.grad) == p.grad.item() == math.inf
+
+
+def test_value_fractional_power_matches_sqrt_away_from_zero():
+    """x ** 0.5 and x.sqrt() are the same function with the same derivative."""
+    assert gradcheck(lambda x: x**0.5 + x**1.5, [Value(0.7)])
+    a, b = Value(2.5), Value(2.5)
+    (a**0.5).backward()
+    b.sqrt().backward()
+    assert a.grad == pytest.approx(b.grad, rel=1e-15)
+
+
+def test_value_ops_have_docstrings():
+    """The ops of the scalar engine are read by students: each says what it computes."""
+    for name in ["exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "abs", "identity", "item"]:
+        assert getattr(Value, name).__doc__, name
 
 
 # ---------------------------------------------------------------------------- equality, truth, copies

@@ -196,6 +196,22 @@ def test_csv_errors_name_line_and_column(tmp_path, text, kwargs, error, match):
         load_csv(write(tmp_path, text), **kwargs)
 
 
+@pytest.mark.parametrize("cell", ["nan", "NaN", "inf", "-Infinity"])
+def test_load_csv_refuses_a_non_finite_feature_naming_line_and_column(tmp_path, cell):
+    """A "NaN" cell is a missing value: it must be refused like an empty cell, not read as a float NaN."""
+    path = tmp_path / "data.csv"
+    path.write_text(f"a,b,label\n1.0,2.0,0\n3.0,{cell},1\n")
+    with pytest.raises(ValueError, match=r"line 3, column 'b'.*not a finite number"):
+        load_csv(path)
+
+
+def test_load_csv_refuses_a_non_finite_numeric_target(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("1.0,2.0,0.5\n3.0,4.0,nan\n")
+    with pytest.raises(ValueError, match=r"line 2.*target.*not a finite number"):
+        load_csv(path, target_type="number")
+
+
 def test_csv_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_csv(tmp_path / "nowhere.csv")
@@ -285,6 +301,13 @@ def test_scaler_errors(make):
         scaler.fit(np.array([[1.0], [math.nan]]))
     with pytest.raises(ValueError, match="feature_range"):
         MinMaxScaler((1, 1))
+
+
+def test_scaler_of_strings_is_a_clear_error():
+    with pytest.raises(TypeError, match=r"StandardScaler.fit: X must hold numbers"):
+        StandardScaler().fit([["a", "b"]])
+    with pytest.raises(TypeError, match=r"MinMaxScaler.fit: X must hold numbers"):
+        MinMaxScaler().fit([["a", "b"]])
 
 
 # ---------------------------------------------------------------------- splitting

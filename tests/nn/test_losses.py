@@ -1,7 +1,10 @@
 """Every loss on both engines: against PyTorch float64, finite differences, extreme logits and bad input."""
 
+import math
+
 import numpy as np
 import pytest
+from errors import expect, ones, shape_pattern
 
 import nn
 from autograd import Tensor, Value, gradcheck
@@ -232,6 +235,71 @@ def test_bad_targets_are_named(engine):
         losses.mse_loss(output, SOFT_TARGETS, reduction="average")
     with pytest.raises(ValueError, match="probabilities in \\[0, 1\\]"):
         losses.binary_cross_entropy(output, SOFT_TARGETS)  # scores, not probabilities
+
+
+@pytest.mark.parametrize(
+    "call,error_type,patterns",
+    [
+        pytest.param(lambda: nn.mse_loss(ones(2), "12"), TypeError, [r"\bstr\b|<U"], id="string-target"),
+        pytest.param(lambda: nn.mse_loss([Value(1.0)], None), TypeError, ["NoneType|None"], id="None-target"),
+        pytest.param(
+            lambda: nn.mse_loss([Value(1.0), Value(2.0)], [1.0, "a"]), TypeError, ["numbers"], id="mixed-target"
+        ),
+        pytest.param(lambda: nn.mse_loss(ones(2), [1.0, "a"]), TypeError, ["numbers"], id="mixed-target-Tensor"),
+        pytest.param(lambda: nn.mse_loss(ones(2), np.array([1j, 2.0])), TypeError, ["complex"], id="complex-target"),
+        pytest.param(lambda: nn.mse_loss(ones(0), np.ones(0)), ValueError, ["empty"], id="empty"),
+        pytest.param(
+            lambda: nn.cross_entropy(ones(0, 3), np.zeros(0, dtype=int)),
+            ValueError,
+            ["empty"],
+            id="empty-cross-entropy",
+        ),
+        pytest.param(
+            lambda: nn.mse_loss(ones(4, 1), np.ones(3)), ValueError, [shape_pattern((4, 1)), shape_pattern((3,))],
+            id="shapes",
+        ),
+        pytest.param(
+            lambda: nn.mse_loss([Value(1.0), Value(2.0)], [1.0]),
+            ValueError,
+            [shape_pattern((2,)), shape_pattern((1,))],
+            id="shapes-Values",
+        ),
+        pytest.param(
+            lambda: nn.cross_entropy(ones(4, 3), [0, 1]), ValueError, [shape_pattern((4, 3)), shape_pattern((2,))],
+            id="shapes-cross-entropy",
+        ),
+        pytest.param(
+            lambda: nn.cross_entropy(ones(2, 3), [0, 1.5]), ValueError, ["whole numbers", "1.5"], id="fraction"
+        ),
+    ],
+)
+def test_a_bad_target_is_refused_naming_the_problem(call, error_type, patterns):
+    expect(error_type, call, *patterns)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda bad: nn.mse_loss([Value(1.0)], [bad]), id="loss-target"),
+        pytest.param(lambda bad: nn.mse_loss(ones(2), [bad, 1.0]), id="loss-target-Tensor"),
+    ],
+)
+def test_a_non_finite_target_is_refused(call, bad):
+    expect(ValueError, lambda: call(bad), "finite|nan|inf")
+
+
+@pytest.mark.parametrize("label", [3, -1], ids=["too-large", "negative"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda label: nn.cross_entropy(ones(2, 3), [0, label]), id="nn-Tensor"),
+        pytest.param(lambda label: nn.cross_entropy([[Value(1.0)] * 3, [Value(0.0)] * 3], [0, label]), id="nn-Values"),
+        pytest.param(lambda label: nn.CrossEntropyLoss()(ones(2, 3), [label, 0]), id="CrossEntropyLoss"),
+    ],
+)
+def test_a_label_out_of_range_for_cross_entropy_is_refused(call, label):
+    expect(ValueError, lambda: call(label), rf"(?<![\d-]){label}(?!\d)", r"0\s*(\.\.|…)\s*2|3 classes")
 
 
 def test_scalar_losses_refuse_non_values():

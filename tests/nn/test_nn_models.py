@@ -4,10 +4,11 @@ import math
 
 import numpy as np
 import pytest
+from errors import expect, ones, shape_pattern
 
 import nn
 from autograd import Tensor, Value, gradcheck
-from nn import MLP, Layer, Neuron, init
+from nn import MLP, Layer, Linear, Neuron, init
 
 # ---------------------------------------------------------------------------- initialisation
 
@@ -228,6 +229,108 @@ def test_tensor_model_save_and_load_keeps_dtype(tmp_path):
     wider = nn.tensor_mlp(3, [5, 2], seed=2, dtype=np.float64)
     with pytest.raises(nn.StateDictError, match="dtype float32 in the state dict, the model has float64"):
         wider.load(path)
+
+
+# ---------------------------------------------------------------------------- bad input, as the engines refuse it
+# The engines refuse the same inputs (tests/autograd/test_value.py, test_tensor.py); a model must too.
+def small_mlp() -> MLP:
+    return MLP(2, [3, 1], seed=0)
+
+
+@pytest.mark.parametrize(
+    "call", [pytest.param(lambda: small_mlp()("12"), id="MLP"), pytest.param(lambda: Linear(2, 1)("12"), id="Linear")]
+)
+def test_a_string_is_refused(call):
+    expect(TypeError, call, r"\bstr\b|<U")
+
+
+@pytest.mark.parametrize(
+    "call", [pytest.param(lambda: small_mlp()(None), id="MLP"), pytest.param(lambda: Linear(2, 1)(None), id="Linear")]
+)
+def test_none_is_refused(call):
+    expect(TypeError, call, "NoneType|None")
+
+
+def test_a_list_of_mixed_types_is_refused():
+    expect(TypeError, lambda: small_mlp()([1.0, "a"]), "input 1.*str.*'a'")
+
+
+def test_a_complex_number_is_refused():
+    expect(TypeError, lambda: small_mlp()([1j, 2.0]), "complex")
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+def test_a_non_finite_input_is_refused(bad):
+    expect(ValueError, lambda: small_mlp()([bad, 1.0]), "finite|nan|inf")
+
+
+def test_a_shape_mismatch_names_the_shape():
+    expect(ValueError, lambda: Linear(3, 2)(ones(5, 2)), shape_pattern((5, 2)))
+
+
+def test_an_integer_layer_dtype_is_refused():
+    expect(TypeError, lambda: Linear(2, 2, dtype=np.int64), "float32 or float64", "int64")
+    expect(TypeError, lambda: nn.mlp(2, [2], dtype=np.int32), "float32 or float64", "int32")
+
+
+def test_an_mlp_without_layers_is_refused():
+    expect(ValueError, lambda: MLP(2, []), "at least one layer")
+
+
+def test_a_value_given_to_a_tensor_layer_is_refused():
+    expect(TypeError, lambda: Linear(1, 1)([Value(1.0)]), "Value|Tensor")
+
+
+@pytest.mark.parametrize(
+    "call,patterns",
+    [
+        pytest.param(lambda: small_mlp()([1.0, 2.0, 3.0]), ["expects 2 inputs", "got 3"], id="MLP"),
+        pytest.param(lambda: small_mlp()(np.ones((2, 2))), ["1-D", shape_pattern((2, 2))], id="MLP-2d"),
+        pytest.param(lambda: nn.Neuron(3)([1.0]), ["expects 3 inputs", "got 1"], id="Neuron"),
+        pytest.param(lambda: nn.Layer(3, 2)([1.0, 2.0]), ["expects 3 inputs", "got 2"], id="Layer"),
+        pytest.param(lambda: Linear(3, 2)(ones(4, 2)), [r"\(\.\.\., 3\)", shape_pattern((4, 2))], id="Linear"),
+        pytest.param(lambda: nn.mlp(3, [4, 1])(ones(5, 2)), [r"\(\.\.\., 3\)", shape_pattern((5, 2))], id="mlp"),
+        pytest.param(lambda: Linear(0, 2), ["nin >= 1", "got 0"], id="Linear-size"),
+        pytest.param(lambda: Linear(2, -1), ["nout >= 1", "got -1"], id="Linear-negative-size"),
+    ],
+)
+def test_wrong_sizes_given_to_layers_are_refused(call, patterns):
+    expect(ValueError, call, *patterns)
+
+
+@pytest.mark.parametrize("build", [lambda: nn.mlp(2, 16), lambda: nn.MLP(2, 16)], ids=["mlp", "MLP"])
+def test_mlp_sizes_as_int_is_a_clear_error(build):
+    with pytest.raises(TypeError, match=r"sizes.*list.*\[16\]"):
+        build()
+
+
+def test_scalar_mlp_input_of_strings_is_named():
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"input 0 .*str"):
+        model(["a", "b"])
+
+
+def test_dropout_probability_must_be_a_number():
+    with pytest.raises(TypeError, match=r"Dropout probability must be a number.*str"):
+        nn.Dropout("0.5")
+
+
+def test_maxout_of_a_zero_dimensional_tensor_is_named():
+    with pytest.raises(ValueError, match=r"Maxout.*features.*\(\)"):
+        nn.Maxout(2)(Tensor(1.0))
+
+
+def test_softmax_axis_must_be_an_int():
+    with pytest.raises(TypeError, match=r"Softmax axis must be an int.*str"):
+        nn.Softmax("a")
+
+
+def test_parameter_names_of_sequential_are_as_documented():
+    """The docstrings name Sequential parameters like ``layers.0.weight``: check that is true."""
+    names = [name for name, _ in nn.mlp(2, [3, 1], seed=0).named_parameters()]
+    assert names == ["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias"]
+    assert "layers.0.weight" in nn.Module.named_parameters.__doc__
+    assert "layers.0.bias" in nn.weight_parameters.__doc__
 
 
 # ---------------------------------------------------------------------------- against PyTorch

@@ -1,11 +1,14 @@
 """Optimisers: every update rule against torch.optim step by step, on array and on scalar parameters."""
 
 import math
+import re
 
 import numpy as np
 import pytest
+from errors import expect
 
 from autograd import Value
+from nn import MLP
 from nn.optim import LBFGS, SGD, Adam, AdamW, Optimizer, RMSprop
 
 
@@ -191,6 +194,38 @@ def test_bad_parameter_lists():
     integer_parameter.data = np.array([1])
     with pytest.raises(TypeError, match="int64"):
         SGD([integer_parameter], lr=0.1)
+
+
+def _small_mlp_parameters() -> list:
+    return MLP(2, [3, 1], seed=0).parameters()
+
+
+@pytest.mark.parametrize(
+    "make,shown",
+    [
+        pytest.param(lambda: SGD(_small_mlp_parameters(), lr="0.1"), "'0.1'", id="string"),
+        pytest.param(lambda: Adam(_small_mlp_parameters(), lr=None), "None", id="None"),
+        pytest.param(lambda: SGD(_small_mlp_parameters(), lr=0.1j), "0.1j", id="complex"),
+    ],
+)
+def test_a_learning_rate_that_is_not_a_number_is_refused(make, shown):
+    expect(ValueError, make, "lr", shown)
+
+
+@pytest.mark.parametrize("lr", [0.0, -0.1, math.nan, math.inf], ids=["zero", "negative", "nan", "inf"])
+@pytest.mark.parametrize("optimizer", [SGD, Adam, RMSprop], ids=lambda o: o.__name__)
+def test_a_learning_rate_that_is_not_positive_and_finite_is_refused(optimizer, lr):
+    expect(ValueError, lambda: optimizer(_small_mlp_parameters(), lr=lr), "lr", "positive", re.escape(repr(lr)))
+
+
+def test_a_negative_learning_rate_set_later_is_refused():
+    optimizer = SGD(_small_mlp_parameters(), lr=0.1)
+    expect(ValueError, lambda: setattr(optimizer, "lr", -0.5), "lr", "-0.5")
+    assert optimizer.lr == 0.1
+
+
+def test_an_empty_parameter_list_is_refused():
+    expect(ValueError, lambda: SGD([], lr=0.1), "empty")
 
 
 def test_grad_shape_mismatch_is_reported():

@@ -1,6 +1,7 @@
 """Saving and loading models: round trips, atomic writes, refusing pickles and mismatched files."""
 
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
+from errors import expect, shape_pattern
 
 import nn
 from nn import MLP, StateDictError
@@ -178,6 +180,64 @@ def test_module_finds_parameters_in_attributes_lists_and_submodules():
     assert all(p.grad == 0.0 for p in model.parameters())
     assert model.eval() is model and not model.inner.training
     assert model.train().inner.layers[0].training
+
+
+# ---------------------------------------------------------------------- files that do not fit the model
+def test_a_nan_in_a_saved_model_is_refused(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    state = model.state_dict()
+    first = next(iter(state))
+    state[first] = np.array(np.nan)
+    np.savez(tmp_path / "nan.npz", **state)
+    expect(StateDictError, lambda: MLP(2, [3, 1], seed=0).load(tmp_path / "nan.npz"), re.escape(first), "NaN")
+
+
+def test_integer_parameters_in_a_file_are_refused(tmp_path):
+    model = nn.mlp(2, [3, 1], seed=0)
+    np.savez(tmp_path / "int.npz", **{name: a.astype(np.int64) for name, a in model.state_dict().items()})
+    expect(StateDictError, lambda: nn.mlp(2, [3, 1]).load(tmp_path / "int.npz"), "dtype int64", "float32")
+
+
+@pytest.mark.parametrize(
+    "saved,loader,patterns",
+    [
+        pytest.param(
+            lambda: MLP(2, [3, 1], seed=0), lambda: MLP(2, [4, 1], seed=1), ["missing", r"layers\.0"], id="MLP-width"
+        ),
+        pytest.param(
+            lambda: MLP(2, [3, 1], seed=0), lambda: MLP(2, [3, 3, 1], seed=1), ["missing", r"layers\.1"], id="MLP-depth"
+        ),
+        pytest.param(
+            lambda: nn.mlp(2, [3, 1], seed=0),
+            lambda: nn.mlp(2, [4, 1], seed=1),
+            [r"layers\.0\.weight", shape_pattern((3, 2)), shape_pattern((4, 2))],
+            id="mlp-width",
+        ),
+        pytest.param(
+            lambda: MLP(2, [3, 1], seed=0), lambda: nn.mlp(2, [3, 1], seed=1), ["missing", "unexpected"], id="engine"
+        ),
+        pytest.param(
+            lambda: nn.mlp(2, [3, 1], seed=0),
+            lambda: nn.mlp(2, [3, 1], seed=1, dtype=np.float64),
+            ["dtype float32", "float64"],
+            id="mlp-dtype",
+        ),
+    ],
+)
+def test_a_model_loaded_from_a_file_of_another_architecture_is_refused_and_unchanged(tmp_path, saved, loader, patterns):
+    path = tmp_path / "model.npz"
+    saved().save(path)
+    model = loader()
+    before = {name: array.copy() for name, array in model.state_dict().items()}
+    expect(StateDictError, lambda: model.load(path), re.escape(str(path)), *patterns)
+    after = model.state_dict()
+    assert all(np.array_equal(before[name], after[name]) for name in before)
+
+
+def test_load_state_dict_of_a_non_mapping_is_named():
+    model = nn.mlp(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"load_state_dict takes a dict.*list"):
+        model.load_state_dict([1, 2])
 
 
 # ---------------------------------------------------------------------- what a save writes

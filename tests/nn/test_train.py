@@ -321,6 +321,23 @@ def test_fit_checks_its_arguments(kwargs, error, match):
         fit(**arguments)
 
 
+def test_fit_train_and_validation_loss_agree_for_a_sum_reduction():
+    """On the same data, with weights that barely move, the recorded training and validation losses agree."""
+    X, y = make_moons(40, seed=0)
+    model = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    history = fit(model, nn.MSELoss(reduction="sum"), nn.SGD(model.parameters(), lr=1e-12), (X, y),
+                  epochs=1, batch_size=10, validation=(X, y), progress=False, shuffle=False)
+    assert history.train_loss[0] == pytest.approx(history.val_loss[0], rel=1e-6)
+
+
+def test_fit_train_and_validation_loss_agree_for_a_mean_reduction():
+    X, y = make_moons(40, seed=0)
+    model = nn.mlp(2, [4, 1], seed=0, dtype=np.float64)
+    history = fit(model, nn.MSELoss(), nn.SGD(model.parameters(), lr=1e-12), (X, y),
+                  epochs=1, batch_size=10, validation=(X, y), progress=False, shuffle=False)
+    assert history.train_loss[0] == pytest.approx(history.val_loss[0], rel=1e-6)
+
+
 # ---------------------------------------------------------------------- the garbage collector
 def _collector_watch(model):
     """``model`` as a function that also notes, each time it runs, whether the cyclic collector is on."""

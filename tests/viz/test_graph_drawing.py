@@ -339,6 +339,11 @@ def test_gradcheck_overlay_of_a_tensor_function_agrees():
     assert "1 of 1 inputs agree" in dot.source and "MISMATCH" not in dot.source
 
 
+def test_draw_gradcheck_without_a_function_is_named():
+    with pytest.raises(TypeError, match=r"draw_gradcheck.*f must be a function.*NoneType"):
+        viz.draw_gradcheck(None, [Value(1.0)])
+
+
 def test_digraph_displays_itself_in_jupyter():
     g = small_graph()
     bundle = viz.draw_graph(g["L"])._repr_mimebundle_()

@@ -50,6 +50,14 @@ def test_decision_boundary_of_scalar_and_tensor_models(tmp_path):
         plots.plot_decision_boundary(tensor, np.zeros((4, 3)), y)
 
 
+def test_decision_boundary_without_a_model_is_named():
+    import viz
+
+    X, y = nn.data.make_moons(20, seed=0)
+    with pytest.raises(TypeError, match=r"model must be a model or a function.*NoneType"):
+        viz.plot_decision_boundary(None, X, y)
+
+
 def test_training_curves(tmp_path):
     history = {
         "train_loss": [1.0, 0.5, 0.3, 0.2],
@@ -109,6 +117,17 @@ def weight_lines(figure) -> tuple[list, np.ndarray, np.ndarray]:
     widths = np.concatenate([c.get_linewidths() for c in collections])
     colours = np.concatenate([c.get_colors() for c in collections])
     return segments, widths, colours
+
+
+def test_plot_activations_takes_a_single_name():
+    """``plot_activations("relu")`` draws ReLU (it used to read the string letter by letter)."""
+    import viz
+
+    figure = viz.plot_activations("relu")
+    titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
+    assert titles == ["relu"]
+    figure = viz.plot_activations(("leaky_relu", {"alpha": 0.2}))
+    assert [ax.get_title() for ax in figure.axes if ax.get_visible()] == ["leaky_relu (alpha=0.2)"]
 
 
 def test_draw_mlp_scalar_edges_follow_weights(tmp_path):
