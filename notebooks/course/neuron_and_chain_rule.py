@@ -258,14 +258,14 @@ CELLS = [
         Cada paso es el registro del turno de un nodo, tal como los entrega `out.backward_steps()`:
         el gradiente que llega desde arriba ∂out/∂nodo, la derivada local respecto de cada entrada y
         la contribución que se suma al gradiente de esa entrada. Se escriben como en las aristas del
-        dibujo: `∂n/∂w1` es la derivada local de una sola operación; `∂out/∂w1`, la de la salida,
+        dibujo: `∂x1·w1/∂w1` (= x1) es la derivada local de una sola operación; `∂out/∂w1`, la de la salida,
         es lo que queda en `w1.grad` al terminar.
         """,
         en="""
         Each step of the stepper is a record of one node's turn, as `out.backward_steps()` yields
         them: the upstream gradient ∂out/∂node, the local derivative towards each input and the
         contribution added to that input's grad. They are written as on the picture's edges:
-        `∂n/∂w1` is the local derivative of one operation; `∂out/∂w1`, that of the output, is what
+        `∂x1·w1/∂w1` (= x1) is the local derivative of one operation; `∂out/∂w1`, that of the output, is what
         `w1.grad` holds at the end.
         """,
     ),
