@@ -446,10 +446,18 @@ MUTANTS: list[dict] = [
     dict(
         name="linear-weight-grad",
         path="autograd/functional.py",
-        original="lambda g: g.reshape(-1, w.shape[0]).T @ a2,",
-        mutated="lambda g: (g.reshape(-1, w.shape[0]).T @ a2) * 0.5,",
+        original="lambda g: _transposed_product(g.reshape(-1, w.shape[0]), a2),",
+        mutated="lambda g: _transposed_product(g.reshape(-1, w.shape[0]), a2) * 0.5,",
         tests=TENSOR_TESTS + ("tests/nn/test_nn_models.py",),
         why="Linear's weight grad halved",
+    ),
+    dict(
+        name="outer-product-weight-grad",
+        path="autograd/tensor.py",
+        original="    if a.shape[0] == 1:\n        return a.reshape(-1, 1) * b",
+        mutated="    if a.shape[0] == 1:\n        return a.reshape(-1, 1) * b * (1 + 1e-3)",
+        tests=TENSOR_TESTS,
+        why="the weight grad of a one-example batch is off by 0.1 %",
     ),
     dict(
         name="cross-entropy-grad",
