@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 
 #: The peers, in the order of the table's columns.
-PEERS = ("micrograd", "PyTorch", "NumPy", "scikit-learn")
+PEERS = ("micrograd", "PyTorch", "JAX", "tinygrad", "NumPy", "scikit-learn")
 
 NOT_INSTALLED = "not installed"
 
@@ -22,7 +22,8 @@ class Row:
     number ("not installed", "fails (RecursionError)"). ``ratios[peer]`` is ours/peer (the
     median of paired runs for times). ``floor`` is the GEMM-bound lower limit, in ``unit``.
     ``check`` says what correctness check was made and ``passed`` whether it held; ``target``
-    states the goal for this row and ``met`` whether the measurement reaches it.
+    states the goal for this row and ``met`` whether the measurement reaches it (None: not
+    judged); ``more_targets`` holds further (goal, met) pairs of the same row.
     """
 
     case: str
@@ -33,8 +34,18 @@ class Row:
     floor: float | None = None
     target: str = ""
     met: bool | None = None
+    more_targets: list[tuple[str, bool | None]] = field(default_factory=list)
     check: str = ""
     passed: bool = True
+
+    def verdicts(self) -> list[tuple[str, bool | None]]:
+        """Every (goal, met) pair of the row, the first one ``(target, met)``."""
+        return ([(self.target, self.met)] if self.target else []) + list(self.more_targets)
+
+    def withhold_verdicts(self) -> None:
+        """Judge no goal (a quick run's single tiny repeat says nothing about targets)."""
+        self.met = None
+        self.more_targets = [(goal, None) for goal, _ in self.more_targets]
 
 
 def format_number(x: float) -> str:
@@ -69,10 +80,8 @@ def _peer_cell(row: Row, peer: str) -> str:
 
 
 def _target_cell(row: Row) -> str:
-    if not row.target:
-        return ""
-    verdict = {True: "met", False: "MISSED", None: "n/a"}[row.met]
-    return f"{row.target}: {verdict}"
+    words = {True: "met", False: "MISSED", None: "n/a"}
+    return "; ".join(f"{goal}: {words[met]}" for goal, met in row.verdicts())
 
 
 def _check_cell(row: Row) -> str:
@@ -154,6 +163,8 @@ def machine_description() -> dict[str, str]:
         "Python": platform.python_version(),
         "NumPy": f"{numpy.__version__}, BLAS: {_blas_description()}",
         "PyTorch": _version("torch"),
+        "JAX": _version("jax"),
+        "tinygrad": _version("tinygrad"),
         "micrograd": _version("micrograd"),
         "scikit-learn": _version("scikit-learn"),
         "retrograd": _version("retrograd"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
 import statistics
 import sys
 import time
@@ -32,9 +33,16 @@ def use_clock(name: str) -> None:
 
 
 def limit_threads(threads: int) -> None:
-    """Give every library the same number of threads: NumPy's BLAS (via threadpoolctl) and PyTorch."""
+    """Give every library the same number of threads: NumPy's BLAS (via threadpoolctl), PyTorch, JAX and tinygrad."""
     if threads < 1:
         raise ValueError(f"threads must be at least 1, got {threads}")
+    # JAX (XLA) and tinygrad read their thread counts from the environment when first imported.
+    if "jax" in sys.modules or "tinygrad" in sys.modules:
+        raise RuntimeError("limit_threads must run before JAX or tinygrad is imported")
+    if threads == 1:
+        xla_flags = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {xla_flags}".strip()
+    os.environ["NUM_CPU_THREADS"] = str(threads)
     try:
         from threadpoolctl import threadpool_limits
     except ImportError as error:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import bench
-from bench.report import NOT_INSTALLED, PEERS, Row, markdown_table
+from bench.report import HEADER, NOT_INSTALLED, PEERS, Row, markdown_table, table_cells
 from bench.run import CASES, results_section, select_cases, update_readme
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -41,7 +41,8 @@ def test_measurements_are_positive_numbers_or_reasons(quick_rows):
         assert _is_number(row.ours) or (row.ours == NOT_INSTALLED and "Chromium" in row.case), (row.case, row.ours)
         for peer, measured in row.peers.items():
             assert peer in PEERS, peer
-            assert _is_number(measured) or measured == NOT_INSTALLED or measured.startswith("fails"), (peer, measured)
+            reason = isinstance(measured, str) and measured.startswith((NOT_INSTALLED, "fails", "not usable"))
+            assert _is_number(measured) or reason, (peer, measured)
 
 
 def test_ratios_are_ours_over_the_peer(quick_rows):
@@ -57,19 +58,36 @@ def test_ratios_are_ours_over_the_peer(quick_rows):
 
 def test_tensor_cases_have_a_gemm_floor_below_our_time(quick_rows):
     tensor_rows = [row for row in quick_rows if row.case.startswith(("3 ", "4 ")) and row.unit == "ms"]
-    assert len(tensor_rows) == 2
+    batches = sorted(int(row.case.split("batch ")[1].split()[0].rstrip(",").replace(",", "")) for row in tensor_rows)
+    assert batches == [1, 32, 100, 128, 1024]
     for row in tensor_rows:
         assert _is_number(row.floor) and row.floor < row.ours, (row.case, row.floor, row.ours)
 
 
 def test_distance_to_the_floor_is_our_time_over_the_floor(quick_rows):
-    [step] = [row for row in quick_rows if row.case.startswith("3 ") and row.unit == "ms"]
+    [step] = [row for row in quick_rows if row.case.startswith("3 ") and "batch 128" in row.case]
     [distance] = [row for row in quick_rows if row.case.startswith("3 ") and row.unit == "×"]
     assert distance.ours == pytest.approx(step.ours / step.floor, rel=1e-12)
 
 
 def test_quick_mode_claims_no_target(quick_rows):
-    assert all(row.met is None for row in quick_rows)
+    assert all(met is None for row in quick_rows for _, met in row.verdicts())
+
+
+def test_tensor_steps_are_checked_against_every_installed_peer(quick_rows):
+    tensor_rows = [row for row in quick_rows if row.case.startswith(("3 ", "4 ")) and row.unit == "ms"]
+    for row in tensor_rows:
+        assert set(row.peers) == {"PyTorch", "JAX", "tinygrad", "NumPy"}, row.case
+        for peer, measured in row.peers.items():
+            if _is_number(measured):
+                assert peer in row.check and peer in row.ratios, (row.case, peer)
+
+
+def test_a_row_shows_each_of_its_targets_and_verdicts():
+    row = Row("x", "ms", 1.0, target="≤ 1.0× PyTorch", met=True, more_targets=[("≤ 1.5× JAX", False)])
+    assert table_cells(row)[HEADER.index("target")] == "≤ 1.0× PyTorch: met; ≤ 1.5× JAX: MISSED"
+    row.withhold_verdicts()
+    assert [met for _, met in row.verdicts()] == [None, None]
 
 
 def test_deep_chain_reports_micrograd_failing_at_a_thousand_nodes(quick_rows):
@@ -90,11 +108,14 @@ def test_missing_peers_are_reported_not_fatal(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "micrograd", None)  # makes `import micrograd` raise ImportError
     monkeypatch.setitem(sys.modules, "torch", None)
+    monkeypatch.setitem(sys.modules, "jax", None)
+    monkeypatch.setitem(sys.modules, "tinygrad", None)
     fused, node_for_node = scalar_cases.demo_step(quick=True)
     for demo in (fused, node_for_node):
         assert demo.peers == {"micrograd": NOT_INSTALLED} and demo.ratios == {} and _is_number(demo.ours)
     [tiny] = tensor_cases.mlp_2(quick=True)
-    assert tiny.peers["PyTorch"] == NOT_INSTALLED and "PyTorch" not in tiny.ratios
+    for peer in ("PyTorch", "JAX", "tinygrad"):
+        assert tiny.peers[peer] == NOT_INSTALLED and peer not in tiny.ratios
     assert tiny.passed and _is_number(tiny.peers["NumPy"])
 
 
