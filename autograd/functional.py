@@ -84,9 +84,7 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor 
         return losses[0] if single else losses
     if len(losses) == 1:
         return losses[0]  # the mean of one loss is itself: no extra node to draw
-    total = losses[0]
-    for loss in losses[1:]:
-        total = total + loss
+    total = sum(losses[1:], losses[0])  # a + node per row, no 0 to start from
     return total / len(losses) if reduction == "mean" else total
 
 

@@ -164,17 +164,10 @@ def _class_targets(target: Any, shape: tuple, loss: str) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- the scalar engine
-def _add_up(terms: list[Value]) -> Value:
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
 def _reduce_values(terms: list[Value], reduction: str) -> Value | list[Value]:
     if reduction == "none":
         return terms
-    total = _add_up(terms)
+    total = sum(terms[1:], terms[0])  # a + node per term, no 0 to start from
     return total if reduction == "sum" else total / len(terms)
 
 
