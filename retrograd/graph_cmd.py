@@ -127,11 +127,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         _show_error(text, error, err)
         return USAGE_ERROR
 
+    # The printed gradients are ∂out/∂name: the picture names the result "out" too.
+    root.label = root.label or "out"
     try:
         with detect_anomaly():  # a NaN or inf gradient names the op it came from
             if args.steps:
-                for step in root.backward_steps():
-                    print(step, file=out)
+                _print_steps(root, out)
             else:
                 root.backward()
     except AnomalyError as error:
@@ -146,6 +147,20 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if args.out:
         return _draw(root, args.out, args.local_grads, out, err)
     return 0
+
+
+def _print_steps(root: object, out: TextIO) -> None:
+    """Backprop one node at a time, each step in the notation of the picture's edges
+    (``w.grad += 2 × 0.42 = 0.84``); without viz, the raw step records."""
+    try:
+        from viz import BackpropStepper
+    except ImportError:
+        for step in root.backward_steps():
+            print(step, file=out)
+        return
+    stepper = BackpropStepper(root, level="op")  # runs backprop: the grads are backward()'s
+    for k in range(len(stepper)):
+        print(stepper.caption(k), file=out)
 
 
 def _draw(root: object, path: str, local_grads: bool, out: TextIO, err: TextIO) -> int:

@@ -565,9 +565,11 @@ def _scene_at(
         passes[g.key] = passes.get(g.key, 0) + 1
     for g in groups:
         if g.number and passes[g.key] == 1:
-            renamed[g.total] = f"z({g.layer},{g.number})"
+            # A lone neuron is just z and a; in a network, which one it is: z(2,3).
+            where = "" if len(groups) == 1 else f"({g.layer},{g.number})"
+            renamed[g.total] = f"z{where}"
             if g.output != g.total:
-                renamed[g.output] = f"a({g.layer},{g.number})"
+                renamed[g.output] = f"a{where}"
     if level != "op":
         by_key: dict[str, list[NeuronGroup]] = {}
         for group in groups:

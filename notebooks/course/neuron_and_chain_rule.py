@@ -257,12 +257,16 @@ CELLS = [
         es="""
         Cada paso es el registro del turno de un nodo, tal como los entrega `out.backward_steps()`:
         el gradiente que llega desde arriba ∂out/∂nodo, la derivada local respecto de cada entrada y
-        la contribución que se suma al gradiente de esa entrada.
+        la contribución que se suma al gradiente de esa entrada. Se escriben como en las aristas del
+        dibujo: `∂x1·w1/∂w1` (= x1) es la derivada local de una sola operación; `∂out/∂w1`, la de la salida,
+        es lo que queda en `w1.grad` al terminar.
         """,
         en="""
         Each step of the stepper is a record of one node's turn, as `out.backward_steps()` yields
         them: the upstream gradient ∂out/∂node, the local derivative towards each input and the
-        contribution added to that input's grad.
+        contribution added to that input's grad. They are written as on the picture's edges:
+        `∂x1·w1/∂w1` (= x1) is the local derivative of one operation; `∂out/∂w1`, that of the output, is what
+        `w1.grad` holds at the end.
         """,
     ),
     code("""
@@ -270,8 +274,8 @@ CELLS = [
         if not step.children:
             continue  # «una hoja no tiene entradas a las que pasar gradiente|a leaf has no inputs to pass a gradient to»
         for child, local, added in zip(step.children, step.local_grads, step.contributions):
-            print(f"{step.node.label:>14} → {child.label:<14} «∂ local/∂entrada|local ∂/∂input» = {local:+.4f}"
-                  f"   grad += {local:+.4f} × {step.upstream:.4f} = {added:+.4f}")
+            print(f"∂{step.node.label}/∂{child.label} = {local:.4g}   "
+                  f"{child.label}.grad += {local:.4g} × {step.upstream:.4g} = {added:.4g}")
     """),
     md(
         es="""

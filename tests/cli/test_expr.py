@@ -292,6 +292,19 @@ def test_graph_command_prints_every_gradient(capsys):
         assert f"∂out/∂{name} = {grad:.6g}" in out
 
 
+def test_graph_command_speaks_the_notation_of_the_picture(tmp_path, capsys):
+    """The printed ∂out/∂w is about the node the picture calls out; --steps writes each step as its edges do."""
+    pytest.importorskip("graphviz")
+    path = tmp_path / "graph.dot"
+    argv = ["tanh(w*x + b)", "--set", "w=0.5", "x=2", "b=0", "--steps", "--local-grads", "--out", str(path)]
+    status, out, err = _run_graph(argv, capsys)
+    assert status == 0, err
+    dot = path.read_text(encoding="utf-8")
+    assert "∂out/∂((w*x)+b) = 0.42" in dot and "∂(w*x)/∂w = 2" in dot
+    assert "out.grad = 1, so ((w*x)+b).grad += 0.42 × 1 = 0.42" in out
+    assert "w.grad += 2 × 0.42 = 0.8399" in out and "∂out/∂w = 0.839949" in out
+
+
 def test_graph_command_draws_an_svg_with_the_variable_names(tmp_path, capsys):
     path = tmp_path / "graph.svg"
     status, out, err = _run_graph(["x*y + x", "--set", "x=3", "y=-2", "--out", str(path), "--local-grads"], capsys)

@@ -45,10 +45,13 @@ except ImportError:
     pass
 """
 
+#: Notebook 1 prints each backprop step as the picture's edges write it.
+FIRST_STEP = "∂x1·w1/∂w1 = 1.5   w1.grad += 1.5 × "
+
 #: Per notebook: per language, texts its outputs must contain; and the least number of pictures (PNG or SVG).
 EXPECTED = {
-    "01_neuron_and_chain_rule": ({"en": ["gradcheck passes: True", "PyTorch agrees", "∂c/∂a = 6.0"],
-                                  "es": ["gradcheck pasa: True", "PyTorch coincide", "∂c/∂a = 6.0"]}, 7),
+    "01_neuron_and_chain_rule": ({"en": ["gradcheck passes: True", "PyTorch agrees", "∂c/∂a = 6.0", FIRST_STEP],
+                                  "es": ["gradcheck pasa: True", "PyTorch coincide", "∂c/∂a = 6.0", FIRST_STEP]}, 7),
     "02_activations_and_losses": ({"en": ["sum of probabilities: 1.0", "gradient reaching the logit"],
                                    "es": ["suma de las probabilidades: 1.0", "gradiente que llega al logit"]}, 3),
     "03_perceptron_and_mlp": ({"en": ["XOR, one hidden layer", "training accuracy"],
@@ -233,6 +236,21 @@ def test_every_text_cell_is_written_in_both_languages(stem):
         assert spanish and english and spanish != english, f"{stem} cell {index}: the same text in both languages"
         english_in_spanish = sorted(set(prose_words(spanish)) & ENGLISH_WORDS)
         assert not english_in_spanish, f"{stem} cell {index}: English words in the Spanish text: {english_in_spanish}"
+
+
+def test_the_notebooks_draw_by_level_and_step_through_the_moons_network():
+    """Notebook 1 and the tensor notebook use the levels; notebook 3 steps through backprop of the
+    2-16-16-1 moons MLP; notebook 4 colours a deep net by gradient to show it vanishing."""
+
+    def code_of(stem: str) -> str:
+        return "\n".join(cell.source("en") for cell in build.cells(stem) if cell.kind == "code")
+
+    stems = ("01_neuron_and_chain_rule", "03_perceptron_and_mlp", "04_training_pathologies", "06_scalar_vs_tensor")
+    first, mlp, pathologies, tensor = (code_of(stem) for stem in stems)
+    assert 'level="neuron"' in first and "expand=" in first and "BackpropStepper(network_loss" in first
+    assert 'level="layer"' in tensor
+    assert "[16, 16, 1]" in mlp and "make_moons" in mlp and "viz.BackpropStepper(point_loss, model=model)" in mlp
+    assert "color_by_grad=True" in pathologies and "[4] * 6" in pathologies
 
 
 def test_the_english_word_check_can_fail():

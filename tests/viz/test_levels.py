@@ -372,6 +372,8 @@ def tensor_mlp_loss():
     ("network", "level"),
     [
         ("neuron", "op"),
+        ("neuron", "neuron"),
+        ("neuron", "layer"),
         ("2-4-1", "op"),
         ("2-4-1", "neuron"),
         ("2-4-1", "layer"),
