@@ -20,7 +20,8 @@ class Row:
 
     ``ours`` and each peer's entry are numbers in ``unit``, or a short reason instead of a
     number ("not installed", "fails (RecursionError)"). ``ratios[peer]`` is ours/peer (the
-    median of paired runs for times). ``floor`` is the GEMM-bound lower limit, in ``unit``.
+    median of paired runs for times). ``floor`` is the lower limit the row is held to, in ``unit``:
+    the GEMM-bound time of a tensor step, the CPython floor of a scalar case (case 9).
     ``check`` says what correctness check was made and ``passed`` whether it held; ``target``
     states the goal for this row and ``met`` whether the measurement reaches it (None: not
     judged); ``more_targets`` holds further (goal, met) pairs of the same row.
@@ -90,7 +91,7 @@ def _check_cell(row: Row) -> str:
     return row.check if row.passed else f"FAILED: {row.check}"
 
 
-HEADER = ("case", "ours", *PEERS, "GEMM floor", "target", "check")
+HEADER = ("case", "ours", *PEERS, "floor", "target", "check")
 
 
 def table_cells(row: Row) -> tuple[str, ...]:
