@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from . import value as _value
+from .targets import class_probabilities
 from .tensor import Tensor, _lift, _result, _transposed_product, concatenate, stack, where
 
 __all__ = ["concatenate", "cross_entropy", "linear", "log_softmax", "logsumexp", "max", "softmax", "stack", "where"]
@@ -56,33 +55,36 @@ def max(x: Tensor | Sequence[Any], axis: int | None = None, keepdims: bool = Fal
     return _value.max(x)
 
 
-def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor | _value.Value:
-    """Cross-entropy from logits against integer class labels (or target probabilities for Tensors).
+def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor | _value.Value | list:
+    """Cross-entropy from logits against class labels or target probabilities, on either engine.
 
-    A Tensor of shape (N, C) or (C,) uses the fused ``Tensor.cross_entropy``: stable
-    log-softmax and the single backward rule (softmax - onehot) / N. For the scalar engine,
-    ``logits`` is one row of Values or a list of rows, ``targets`` an int or a list of ints;
-    ``reduction`` is "mean" or "sum" over the rows.
+    ``logits``: a Tensor of shape (N, C) or (C,), or for the scalar engine one row of Values
+    or a list of rows. ``targets``: one integer label per row (an int for one row), or target
+    probabilities (e.g. one-hot) shaped like the logits; both engines check them with
+    ``autograd.targets.class_probabilities``. Each engine has one fused rule: the Tensor's
+    ``cross_entropy`` and, per row, the scalar ``autograd.value.cross_entropy`` (local
+    derivative softmax - target). ``reduction``: "mean" over the rows, "sum", or "none" (one
+    loss per row: a Tensor, or a list of Values; the Value itself for a single row).
     """
     if isinstance(logits, Tensor):
         return logits.cross_entropy(targets, reduction=reduction)
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"cross_entropy: reduction must be 'mean' or 'sum' for Values, got {reduction!r}")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     rows = list(logits)
     single = not rows or not isinstance(rows[0], (list, tuple))
     if single:
         rows = [rows]
-    labels = [targets] if np.ndim(targets) == 0 else list(targets)
-    if len(labels) != len(rows):
-        raise ValueError(f"cross_entropy: {len(rows)} rows of logits but {len(labels)} labels")
-    losses = []
-    for row, label in zip(rows, labels):
-        if int(label) != label or not 0 <= label < len(row):
-            raise ValueError(f"cross_entropy: label {label} is not a class index in 0..{len(row) - 1}")
-        losses.append(-_value.log_softmax(row)[int(label)])
-    total = losses[0]
-    for loss in losses[1:]:
-        total = total + loss
+    widths = {len(row) for row in rows}
+    if len(widths) != 1:
+        raise ValueError(f"cross_entropy: every row of logits needs the same number of classes, got {sorted(widths)}")
+    shape = (len(rows[0]),) if single else (len(rows), len(rows[0]))
+    probabilities = class_probabilities(targets, shape)
+    losses = [_value.cross_entropy(row, target.tolist()) for row, target in zip(rows, probabilities)]
+    if reduction == "none":
+        return losses[0] if single else losses
+    if len(losses) == 1:
+        return losses[0]  # the mean of one loss is itself: no extra node to draw
+    total = sum(losses[1:], losses[0])  # a + node per row, no 0 to start from
     return total / len(losses) if reduction == "mean" else total
 
 

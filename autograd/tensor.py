@@ -71,6 +71,7 @@ import numpy as np
 from . import backprop
 from .backprop import BackwardStep, LocalRule, topological_order
 from .mode import AnomalyError, state
+from .targets import class_probabilities
 from .value import Value
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence]
@@ -1048,29 +1049,14 @@ def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
     if x.ndim not in (1, 2):
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {x.shape}")
     x2 = x[None, :] if x.ndim == 1 else x
-    n, classes = x2.shape
-    target = np.asarray(targets._data if isinstance(targets, Tensor) else targets)
+    n = x2.shape[0]
+    target_probs = class_probabilities(targets._data if isinstance(targets, Tensor) else targets, x.shape)
+    target_probs = target_probs.astype(x.dtype, copy=False)
     shifted = x2 - x2.max(axis=1, keepdims=True)
     exps = np.exp(shifted)
     sums = np.add.reduce(exps, axis=1, keepdims=True)
     log_probs = shifted - np.log(sums)
     probs = exps / sums
-    if target.shape == x.shape and target.dtype.kind == "f":  # probabilities (e.g. one-hot)
-        target_probs = target.reshape(x2.shape).astype(x.dtype, copy=False)
-    else:
-        labels = target.reshape(-1)
-        if labels.shape != (n,):
-            raise ValueError(f"cross_entropy: targets of shape {target.shape} do not fit logits of shape {x.shape}: "
-                             f"expected {n} labels or probabilities of shape {x.shape}")
-        if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
-            labels = labels.astype(np.intp)
-        if labels.dtype.kind not in "iu":
-            raise TypeError(f"cross_entropy: labels must be integers, got dtype {labels.dtype}")
-        if labels.size and (labels.min() < 0 or labels.max() >= classes):
-            bad = labels[(labels < 0) | (labels >= classes)]
-            raise ValueError(f"cross_entropy: labels must be in 0..{classes - 1} for {classes} classes, got {bad[:5]}")
-        target_probs = np.zeros(x2.shape, dtype=x.dtype)
-        target_probs[np.arange(n), labels] = 1
     losses = -np.add.reduce(target_probs * log_probs, axis=1)
     total_target = np.add.reduce(target_probs, axis=1, keepdims=True)  # 1 per row for labels and one-hot rows
     if reduction == "mean":

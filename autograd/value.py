@@ -548,3 +548,23 @@ def log_softmax(values: Sequence[Value | Number]) -> list[Value]:
         local = tuple((1.0 if i == j else 0.0) - p_j for j, p_j in enumerate(probs))
         outs.append(Value._from_op(v.data - lse, values, local, "log_softmax", words))
     return outs
+
+
+def cross_entropy(logits: Sequence[Value | Number], target: Sequence[float]) -> Value:
+    """-Σ_c t_c log softmax(z)_c for one row of logits z and target probabilities t, as one node.
+
+    For a class label y, t is one-hot and the loss is logsumexp(z) - z_y. The local derivative
+    for z_i is softmax(z)_i · Σ_c t_c - t_i: the softmax less 1 at the label. The targets are
+    numbers, checked by ``autograd.cross_entropy`` (labels become one-hot rows there).
+    """
+    values = _as_values(logits)
+    if len(target) != len(values):
+        raise ValueError(f"cross_entropy: {len(values)} logits but {len(target)} target probabilities")
+    m = builtins.max(v.data for v in values)
+    lse = m + math.log(math.fsum(math.exp(v.data - m) for v in values))
+    probs = [math.exp(v.data - lse) for v in values]
+    mass = math.fsum(target)
+    loss = math.fsum(t * (lse - v.data) for v, t in zip(values, target) if t != 0.0)
+    local = tuple(p_i * mass - t_i for p_i, t_i in zip(probs, target))
+    return Value._from_op(loss, values, local, "cross_entropy",
+                          ("d CE/dz_i = softmax(z)_i - t_i",) * len(values))

@@ -535,8 +535,8 @@ MUTANTS: list[dict] = [
     dict(
         name="l2-penalty-abs",
         path="nn/regularization.py",
-        original="return _add_up([(p * p).sum() if isinstance(p.data, np.ndarray) else p * p for p in params])",
-        mutated="return _add_up([p.abs().sum() if isinstance(p.data, np.ndarray) else p * p for p in params])",
+        original="terms = [(p * p).sum() if is_tensor(p) else p * p for p in params]",
+        mutated="terms = [p.abs().sum() if is_tensor(p) else p * p for p in params]",
         tests=("tests/nn/test_regularization.py",),
         why="the tensor L2 penalty is an L1 penalty",
     ),

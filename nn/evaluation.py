@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, no_grad
+from autograd import Tensor, is_tensor, no_grad
 
 from .losses import get_loss
 from .metrics import accuracy, decision_threshold, looks_like_labels
@@ -65,7 +65,7 @@ class Engine:
     def of_parameters(cls, params: Iterable[Any]) -> Engine:
         """The engine of a list of parameters: Tensors, or Values (an empty list counts as Tensors)."""
         params = list(params)
-        dtypes = {p.data.dtype for p in params if isinstance(p, Tensor)}
+        dtypes = {p.data.dtype for p in params if is_tensor(p)}
         tensors = bool(dtypes) or not params
         return cls(tensors, np.result_type(*dtypes) if dtypes else np.dtype(np.float64))
 
@@ -89,7 +89,7 @@ class Engine:
 # ---------------------------------------------------------------------- running the model
 def outputs_as_array(outputs: Any) -> np.ndarray:
     """A batch's outputs (a Tensor, or a list of Values or of lists of Values) as a NumPy array."""
-    if isinstance(outputs, Tensor):
+    if is_tensor(outputs):
         return outputs.data
     return np.array([[v.data for v in out] if isinstance(out, (list, tuple)) else out.data for out in outputs])
 

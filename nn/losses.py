@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Tensor, Value, stack
+from autograd import Tensor, Value, is_tensor, is_value, stack
 
 __all__ = [
     "BCELoss",
@@ -67,10 +67,6 @@ _SMALLEST_PROBABILITY = math.exp(LOG_CLAMP)
 
 
 # ---------------------------------------------------------------------- checking inputs
-def _is_tensor(x: Any) -> bool:
-    return isinstance(x, Tensor)
-
-
 def _check_reduction(reduction: str) -> None:
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
@@ -78,7 +74,7 @@ def _check_reduction(reduction: str) -> None:
 
 def _flatten_values(output: Any, loss: str) -> tuple[list, tuple]:
     """A Value, a list of Values or a list of lists of Values as a flat list, with its shape."""
-    if isinstance(output, Value):
+    if is_value(output):
         return [output], ()
     if not isinstance(output, (list, tuple)) or not output:
         raise TypeError(f"{loss}: the output must be a Value, a list of Values or a Tensor, got {_describe(output)}")
@@ -90,16 +86,16 @@ def _flatten_values(output: Any, loss: str) -> tuple[list, tuple]:
     else:
         flat, shape = list(output), (len(output),)
     for v in flat:
-        if not isinstance(v, Value):
+        if not is_value(v):
             raise TypeError(f"{loss}: the output must hold Values, found {_describe(v)}")
     return flat, shape
 
 
 def _target_array(target: Any, shape: tuple, loss: str) -> np.ndarray:
     """The targets as a float64 array of the output's ``shape`` (a clear error if they differ)."""
-    if _is_tensor(target):
+    if is_tensor(target):
         target = target.data
-    if isinstance(target, Value) or (isinstance(target, (list, tuple)) and _holds_values(target)):
+    if is_value(target) or (isinstance(target, (list, tuple)) and _holds_values(target)):
         raise TypeError(f"{loss}: targets must be numbers, not Values (they get no gradient)")
     try:
         array = np.asarray(target)
@@ -127,7 +123,7 @@ def _fit_target(array: np.ndarray, shape: tuple, loss: str) -> np.ndarray:
 
 
 def _holds_values(items: Sequence) -> bool:
-    return any(isinstance(v, Value) or (isinstance(v, (list, tuple)) and _holds_values(v)) for v in items)
+    return any(is_value(v) or (isinstance(v, (list, tuple)) and _holds_values(v)) for v in items)
 
 
 def _describe(x: Any) -> str:
@@ -145,35 +141,22 @@ def _check_sign_targets(target: np.ndarray, loss: str) -> None:
         raise ValueError(f"{loss}: targets must be -1 or +1, got {float(target[bad].reshape(-1)[0])}")
 
 
-def _check_labels(labels: np.ndarray, classes: int, loss: str) -> np.ndarray:
-    """Integer class labels in 0 … classes-1, as an int array; anything else is a clear error."""
-    if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
-        raise ValueError(f"{loss}: class labels must be whole numbers, got {labels.reshape(-1)[:5].tolist()}")
-    labels = labels.astype(np.int64)
-    wrong = np.flatnonzero((labels < 0) | (labels >= classes))
-    if wrong.size:
-        i = int(wrong[0])
-        raise ValueError(
-            f"{loss}: label {labels[i]} of example {i} is out of range for {classes} classes (0 … {classes - 1})"
-        )
-    return labels
-
-
-def _class_targets(target: Any, shape: tuple, loss: str) -> tuple[bool, np.ndarray]:
+def _class_targets(target: Any, shape: tuple, loss: str) -> np.ndarray:
     """Cross-entropy targets for logits of ``shape`` (examples × classes).
 
-    Returns ``(True, labels)`` for one integer label per example, or ``(False, probabilities)``
-    for one row of class probabilities (one-hot) per example.
+    One label per example (shape (N,)), passed on as they are: autograd's cross-entropy checks
+    labels for both engines. Or one row of class probabilities (one-hot) per example, checked to
+    lie in [0, 1] and returned as float64.
     """
-    array = np.asarray(target.data if _is_tensor(target) else target)
+    array = np.asarray(target.data if is_tensor(target) else target)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"{loss}: targets must be class labels or probabilities, got dtype {array.dtype}")
     if array.shape == shape:
         array = array.astype(np.float64)
         _check_binary_targets(array, loss)
-        return False, array
+        return array
     if array.shape == shape[:1]:
-        return True, _check_labels(array.astype(np.float64), shape[1], loss)
+        return array
     raise ValueError(
         f"{loss}: logits have shape {shape}; targets must be labels of shape {shape[:1]} "
         f"or one-hot of shape {shape}, got {array.shape}"
@@ -181,17 +164,10 @@ def _class_targets(target: Any, shape: tuple, loss: str) -> tuple[bool, np.ndarr
 
 
 # ---------------------------------------------------------------------- the scalar engine
-def _add_up(terms: list[Value]) -> Value:
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
 def _reduce_values(terms: list[Value], reduction: str) -> Value | list[Value]:
     if reduction == "none":
         return terms
-    total = _add_up(terms)
+    total = sum(terms[1:], terms[0])  # a + node per term, no 0 to start from
     return total if reduction == "sum" else total / len(terms)
 
 
@@ -229,7 +205,7 @@ def _bce_logits_term(x: Value, t: float) -> Value:
 
 def _cross_entropy_values(logits: Any, target: Any, reduction: str) -> Any:
     loss = "cross_entropy"
-    if isinstance(logits, (list, tuple)) and logits and isinstance(logits[0], Value):
+    if isinstance(logits, (list, tuple)) and logits and is_value(logits[0]):
         logits = [logits]  # one example's logits
         target = [target] if np.ndim(target) == 0 else [target]
     values, shape = _flatten_values(logits, loss)
@@ -237,18 +213,7 @@ def _cross_entropy_values(logits: Any, target: Any, reduction: str) -> Any:
         raise ValueError(f"{loss}: logits must be examples × classes, got shape {shape}")
     examples, classes = shape
     rows = [values[i * classes : (i + 1) * classes] for i in range(examples)]
-    are_labels, target = _class_targets(target, shape, loss)
-    if are_labels:
-        terms = [autograd.cross_entropy(row, int(label), reduction="sum") for row, label in zip(rows, target)]
-    else:
-        terms = [_soft_cross_entropy(row, weights) for row, weights in zip(rows, target)]
-    return _reduce_values(terms, reduction)
-
-
-def _soft_cross_entropy(row: list[Value], weights: np.ndarray) -> Value:
-    """-Σ_c t_c log softmax(z)_c: each class's cross-entropy, weighted by its target probability t_c."""
-    terms = [float(t) * autograd.cross_entropy(row, c, reduction="sum") for c, t in enumerate(weights) if t != 0.0]
-    return _add_up(terms) if terms else 0.0 * autograd.cross_entropy(row, 0, reduction="sum")
+    return autograd.cross_entropy(rows, _class_targets(target, shape, loss), reduction=reduction)
 
 
 # ---------------------------------------------------------------------- the tensor engine
@@ -259,7 +224,7 @@ def _check_not_empty(output: Tensor, loss: str) -> None:
 
 def _tensor_target(output: Tensor, target: Any, loss: str) -> np.ndarray:
     _check_not_empty(output, loss)
-    array = np.asarray(target.data if isinstance(target, Tensor) else target)
+    array = np.asarray(target.data if is_tensor(target) else target)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"{loss}: targets must be numbers, got an array of dtype {array.dtype}")
     return _fit_target(array.astype(output.dtype), output.shape, loss)
@@ -307,8 +272,8 @@ def _tensor_cross_entropy(logits: Tensor, target: Any, reduction: str) -> Tensor
     if logits.ndim != 2:
         raise ValueError(f"{loss}: logits must be examples × classes, got shape {logits.shape}")
     _check_not_empty(logits, loss)
-    are_labels, target = _class_targets(target, logits.shape, loss)
-    if not are_labels:
+    target = _class_targets(target, logits.shape, loss)
+    if target.dtype.kind == "f" and target.shape == logits.shape:
         target = target.astype(logits.dtype)
     return autograd.cross_entropy(logits, target, reduction=reduction)  # fused: stable log-softmax, one backward rule
 
@@ -323,7 +288,7 @@ def _tensor_hinge(scores: Tensor, target: Any, reduction: str) -> Tensor:
 def l1_loss(output: Any, target: Any, reduction: str = "mean") -> Any:
     """Mean absolute error: |output - target|, averaged (or summed) over every entry."""
     _check_reduction(reduction)
-    if _is_tensor(output):
+    if is_tensor(output):
         return _tensor_l1(output, target, reduction)
     return _values_elementwise(output, target, reduction, "l1_loss", lambda x, t: (x - t).abs())
 
@@ -334,7 +299,7 @@ mae_loss = l1_loss
 def mse_loss(output: Any, target: Any, reduction: str = "mean") -> Any:
     """Mean squared error: (output - target)², averaged (or summed) over every entry."""
     _check_reduction(reduction)
-    if _is_tensor(output):
+    if is_tensor(output):
         return _tensor_mse(output, target, reduction)
     return _values_elementwise(output, target, reduction, "mse_loss", lambda x, t: (x - t) ** 2)
 
@@ -346,7 +311,7 @@ def binary_cross_entropy(probability: Any, target: Any, reduction: str = "mean")
     scores: it is exact where this one has to clamp.
     """
     _check_reduction(reduction)
-    if _is_tensor(probability):
+    if is_tensor(probability):
         return _tensor_bce(probability, target, reduction)
     values, _ = _flatten_values(probability, "binary_cross_entropy")
     outside = [v.data for v in values if not 0.0 <= v.data <= 1.0]
@@ -360,7 +325,7 @@ def binary_cross_entropy(probability: Any, target: Any, reduction: str = "mean")
 def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Any:
     """Binary cross-entropy of σ(logits), computed stably as log(1 + eˣ) - t·x."""
     _check_reduction(reduction)
-    if _is_tensor(logits):
+    if is_tensor(logits):
         return _tensor_bce_logits(logits, target, reduction)
     return _values_elementwise(
         logits, target, reduction, "binary_cross_entropy_with_logits", _bce_logits_term, _check_binary_targets
@@ -374,7 +339,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
     row of class probabilities (one-hot) per example. ``"mean"`` averages over examples.
     """
     _check_reduction(reduction)
-    if _is_tensor(logits):
+    if is_tensor(logits):
         return _tensor_cross_entropy(logits, target, reduction)
     return _cross_entropy_values(logits, target, reduction)
 
@@ -382,7 +347,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
 def hinge_loss(scores: Any, target: Any, reduction: str = "mean") -> Any:
     """max(0, 1 - t·score) with targets t of -1 or +1: zero once an example is on the right side by 1."""
     _check_reduction(reduction)
-    if _is_tensor(scores):
+    if is_tensor(scores):
         return _tensor_hinge(scores, target, reduction)
     return _values_elementwise(
         scores, target, reduction, "hinge_loss", lambda x, t: (1.0 - t * x).relu(), _check_sign_targets

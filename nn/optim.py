@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import enable_grad
+from autograd import enable_grad, is_node
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "LBFGS"]
 
@@ -52,7 +52,11 @@ def _check_fraction(name: str, value: float) -> float:
 
 
 def _is_array_parameter(p: Any) -> bool:
-    """A Tensor-like parameter (its data is an array, updated in place) rather than a Value-like one."""
+    """A parameter whose data is an array, updated in place (a Tensor), rather than one number (a Value).
+
+    The question is about the data, not the engine: an optimiser reads only ``.data`` and
+    ``.grad``, so any object holding them can be a parameter.
+    """
     return isinstance(p.data, np.ndarray)
 
 
@@ -62,7 +66,7 @@ def _check_params(params: Any) -> list:
         raise TypeError("params must be an iterable of parameters: pass model.parameters(), not the model")
     if callable(params) and not hasattr(params, "__iter__"):
         raise TypeError("params must be an iterable of parameters; did you pass model.parameters without ()?")
-    if hasattr(params, "data") and hasattr(params, "grad"):
+    if is_node(params):
         raise TypeError("params must be an iterable of parameters, got a single parameter: wrap it in a list")
     try:
         params = list(params)
@@ -74,7 +78,7 @@ def _check_params(params: Any) -> list:
     for index, p in enumerate(params):
         if not (hasattr(p, "data") and hasattr(p, "grad")):
             raise TypeError(f"parameter {index} has no .data and .grad ({type(p).__name__}): pass Values or Tensors")
-        if isinstance(p.data, np.ndarray):
+        if _is_array_parameter(p):
             if not np.issubdtype(p.data.dtype, np.floating):
                 raise TypeError(f"parameter {index} holds {p.data.dtype} data; parameters must be floating point")
         elif not isinstance(p.data, numbers.Real):
@@ -618,11 +622,7 @@ class LBFGS(Optimizer):
 
 def _loss_as_float(loss: Any) -> float:
     """A closure's loss (a Value, a one-element Tensor or a number) as a float."""
-    if hasattr(loss, "item"):
-        return float(loss.item())
-    if hasattr(loss, "data"):
-        return float(np.asarray(loss.data).reshape(()))
-    return float(loss)
+    return float(loss.item() if is_node(loss) else np.asarray(loss).reshape(()))
 
 
 def _two_loop_direction(grad: np.ndarray, old_s: list, old_y: list, rho: list, h_diag: float) -> np.ndarray:

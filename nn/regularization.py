@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd import is_node, is_tensor
+
 __all__ = [
     "l1_penalty",
     "l2_penalty",
@@ -41,16 +43,9 @@ def _as_parameter_list(params: Any, who: str) -> list:
     if not params:
         raise ValueError(f"{who}: got no parameters")
     for index, p in enumerate(params):
-        if not hasattr(p, "data"):
+        if not is_node(p):
             raise TypeError(f"{who}: parameter {index} is a {type(p).__name__}, not a Value or Tensor")
     return params
-
-
-def _add_up(terms: list) -> Any:
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
 
 
 def l1_penalty(params: Iterable[Any]) -> Any:
@@ -60,7 +55,8 @@ def l1_penalty(params: Iterable[Any]) -> Any:
     weights become exactly 0 (sparse models). Usually applied to weights, not biases.
     """
     params = _as_parameter_list(params, "l1_penalty")
-    return _add_up([p.abs().sum() if isinstance(p.data, np.ndarray) else p.abs() for p in params])
+    terms = [p.abs().sum() if is_tensor(p) else p.abs() for p in params]
+    return sum(terms[1:], terms[0])  # a + node per parameter, no 0 to start from
 
 
 def l2_penalty(params: Iterable[Any]) -> Any:
@@ -70,7 +66,8 @@ def l2_penalty(params: Iterable[Any]) -> Any:
     is the gradient of (λ/2)·Σw²).
     """
     params = _as_parameter_list(params, "l2_penalty")
-    return _add_up([(p * p).sum() if isinstance(p.data, np.ndarray) else p * p for p in params])
+    terms = [(p * p).sum() if is_tensor(p) else p * p for p in params]
+    return sum(terms[1:], terms[0])
 
 
 def weight_parameters(model: Any) -> list:

@@ -52,6 +52,7 @@ def draw(rng: np.random.Generator, shape: tuple, domain: str) -> np.ndarray:
 
 LABELS = np.array([2, 0, 3])
 ONE_HOT = np.eye(4)[LABELS]
+SOFT_TARGETS = np.array([[0.1, 0.5, 0.2, 0.4], [0.0, 0.3, 0.3, 0.1], [0.7, 0.0, 0.0, 0.6]])  # rows sum to anything
 MASK = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
 CONDITION = np.array([[True], [False], [True]])
 REPEATS = np.array([0, 2, 2, 1, 0])
@@ -148,6 +149,8 @@ case("cross_entropy_labels_mean", ((3, 4),))(lambda ops, a: ops.cross_entropy(a,
 case("cross_entropy_labels_sum", ((3, 4),))(lambda ops, a: ops.cross_entropy(a, LABELS, reduction="sum"))
 case("cross_entropy_labels_none", ((3, 4),))(lambda ops, a: ops.cross_entropy(a, LABELS, reduction="none"))
 case("cross_entropy_one_hot", ((3, 4),))(lambda ops, a: ops.cross_entropy(a, ONE_HOT))
+case("cross_entropy_soft_targets_sum", ((3, 4),))(lambda ops, a: ops.cross_entropy(a, SOFT_TARGETS, reduction="sum"))
+case("cross_entropy_one_row", ((4,),))(lambda ops, a: ops.cross_entropy(a, 2) * 3.0)
 case("cross_entropy_extreme", ((3, 4),), ("extreme",))(
     lambda ops, a: ops.cross_entropy(a, LABELS)
 )

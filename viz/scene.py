@@ -617,7 +617,7 @@ def _scene_at(
             continue  # written into the box of the value that uses it
         rows = data_lines(node) if show_data else []
         compact = level != "op" and node.children and i not in group_title
-        title = _compact_title(order, i, drawn_by) if compact else node.label or renamed.get(i, "")
+        title = _compact_title(order, i, drawn_by, index) if compact else node.label or renamed.get(i, "")
         inside = [j for j, owner in drawn_by.items() if owner == i]
         box = Box(
             f"v{i}", "value", title, rows, i if show_grad else None, group=group_title.get(i), nodes=[i, *inside]
@@ -684,10 +684,9 @@ def _compact_rest(
 _SYMBOL = {"+": "+", "-": "−", "*": "×", "/": "/"}
 
 
-def _compact_title(order: Sequence[Any], i: int, drawn_by: dict[int, int]) -> str:
-    """The title of a value box that also shows the op making it: ``· - 1``, ``**2``, ``L = · / 4``, ``+``."""
+def _compact_title(order: Sequence[Any], i: int, drawn_by: dict[int, int], index: dict[int, int]) -> str:
+    """The title of a value box that also shows the op making it: ``· − 1``, ``**2``, ``L = · / 4``, ``+``."""
     node = order[i]
-    index = {id(n): k for k, n in enumerate(order)}
     inputs = [index[id(child)] for child in node.children]
     constants = [short_number(np.asarray(order[c].data).item()) if np.size(order[c].data) == 1 else node_name(order[c])
                  for c in inputs if drawn_by.get(c) == i and not order[c].children]

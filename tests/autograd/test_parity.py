@@ -64,39 +64,124 @@ def test_value_matches_finite_differences(case: Case) -> None:
     assert gradcheck(weighted_output, leaves)
 
 
-def _tensor_op_names() -> set[str]:
-    """Every op name the Tensor engine records: the op argument of each ``_result`` call in its source."""
+# ---------------------------------------------------------------------- coverage, both directions
+def _declared_op_names(call_name: str, op_argument: int, *modules) -> set[str]:
+    """The op names an engine's source records: the constant ``op`` argument of each ``call_name(...)``."""
     import ast
     from pathlib import Path
 
-    import autograd.functional
-    import autograd.tensor
-
     names = set()
-    for module in (autograd.tensor, autograd.functional):
+    for module in modules:
         for call in ast.walk(ast.parse(Path(module.__file__).read_text())):
-            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "_result":
-                op = call.args[2]
+            function = call.func if isinstance(call, ast.Call) else None
+            if getattr(function, "id", None) == call_name or getattr(function, "attr", None) == call_name:
+                op = call.args[op_argument]
                 names.add(op.value if isinstance(op, ast.Constant) else "**n")  # f"**{n:g}" is **n
-    assert len(names) > 30, names
     return names
 
 
-def test_every_tensor_op_is_in_the_case_list() -> None:
-    """The case list must exercise every op the Tensor engine records."""
-    recorded = set()
+def tensor_op_names() -> set[str]:
+    """Every op name the Tensor engine records (``_result(data, children, op, ...)``)."""
+    import autograd.functional
+    import autograd.tensor
+
+    return _declared_op_names("_result", 2, autograd.tensor, autograd.functional)
+
+
+def value_op_names() -> set[str]:
+    """Every op name the scalar engine records (``Value._from_op(data, children, local_grads, op, ...)``)."""
+    import autograd.value
+
+    return _declared_op_names("_from_op", 3, autograd.value)
+
+
+def _recorded_ops(out) -> set[str]:
+    """The op of every node in the graph of ``out`` (a node, or an object array of Values)."""
+    stack, seen, ops = list(np.asarray(out, dtype=object).flat) if not hasattr(out, "op") else [out], set(), set()
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            ops.add("**n" if node.op.startswith("**") and node.op != "**" else node.op)
+            stack.extend(node.children)
+    return ops - {""}
+
+
+class _NamesUsed:
+    """An engine adapter that notes every name of the common API a case calls."""
+
+    def __init__(self, ops) -> None:
+        self.ops, self.names = ops, set()
+
+    def __getattr__(self, name: str):
+        self.names.add(name)
+        return getattr(self.ops, name)
+
+
+def _run_every_case(ops) -> tuple[set[str], set[str]]:
+    """The op names the engine recorded and the API names the cases called, over the whole table."""
+    recorded, user = set(), _NamesUsed(ops)
     for case in CASES:
-        inputs = [Tensor(a, requires_grad=True) for a in case.inputs()]
-        out = case.fn(TENSOR_OPS, *inputs)
-        stack, seen = [out], set()
-        while stack:
-            node = stack.pop()
-            if id(node) not in seen:
-                seen.add(id(node))
-                recorded.add("**n" if node._op.startswith("**") and node._op != "**" else node._op)
-                stack.extend(node._children)
-    missing = _tensor_op_names() - recorded
-    assert not missing, f"ops without a parity case: {sorted(missing)}"
+        recorded |= _recorded_ops(case.fn(user, *[ops.wrap(a) for a in case.inputs()]))
+    return recorded, user.names
+
+
+# Names of the common API that are not one op of the engine: how the adapter composes them.
+COMPOSED_ON_VALUES = {
+    "sum": "repeated +",
+    "mean": "repeated +, then /",
+    "clip": "autograd.max of the Value and each bound",
+    "maximum": "autograd.max of two Values (half each at a tie)",
+    "minimum": "-autograd.max of the negatives (half each at a tie)",
+    "reshape": "NumPy rearranges the array of Values",
+    "flatten": "NumPy rearranges the array of Values",
+    "transpose": "NumPy rearranges the array of Values",
+    "concatenate": "NumPy rearranges the array of Values",
+    "stack": "NumPy rearranges the array of Values",
+    "where": "NumPy picks Values",
+    "index": "NumPy picks Values",
+    "linear": "autograd.weighted_sum (w·x+b, one node) for each row and output",
+}
+COMPOSED_ON_TENSORS = {"index": "PyTorch's own indexing; Tensors use []"}
+
+
+def _engine_has(name: str, engine: type) -> bool:
+    """A method of the engine's class, or a public function of its module (or, for Tensors, of functional)."""
+    import inspect
+
+    import autograd.functional
+    import autograd.tensor
+    import autograd.value
+
+    modules = (autograd.value,) if engine is Value else (autograd.tensor, autograd.functional)
+    functions = {n for m in modules for n, f in vars(m).items() if inspect.isfunction(f) and not n.startswith("_")}
+    return callable(getattr(engine, name, None)) or name in functions
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+def test_every_op_the_engine_records_is_in_the_case_table(engine: str) -> None:
+    """Engine → table: a new op of either engine needs a parity case."""
+    ops, declared = (VALUE_OPS, value_op_names()) if engine == "value" else (TENSOR_OPS, tensor_op_names())
+    assert len(declared) > (15 if engine == "value" else 30), declared
+    recorded, _ = _run_every_case(ops)
+    missing = declared - recorded
+    assert not missing, f"{engine} ops without a parity case: {sorted(missing)}"
+    unknown = recorded - declared
+    assert not unknown, f"the cases record {engine} ops its source does not declare: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+def test_every_name_the_case_table_calls_is_an_op_of_the_engine(engine: str) -> None:
+    """Table → engine: the cases test ops the engines have, not ops an adapter invented."""
+    ops, engine_type, composed = (
+        (VALUE_OPS, Value, COMPOSED_ON_VALUES) if engine == "value" else (TENSOR_OPS, Tensor, COMPOSED_ON_TENSORS)
+    )
+    _, called = _run_every_case(ops)
+    called -= {"wrap", "data", "grad", "weighted_sum", "backward"}  # running a case, not ops
+    invented = {name for name in called if not _engine_has(name, engine_type) and name not in composed}
+    assert not invented, f"the cases call {sorted(invented)}, which {engine_type.__name__} does not have"
+    stale = {name for name in composed if _engine_has(name, engine_type) or name not in called | {"index"}}
+    assert not stale, f"listed as compositions but engine ops, or unused: {sorted(stale)}"
 
 
 def test_parity_detects_a_wrong_rule(monkeypatch) -> None:

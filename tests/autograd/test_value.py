@@ -125,6 +125,24 @@ def test_softmax_family_matches_pytorch(torch):
         assert v.grad == pytest.approx(g, abs=1e-12)
 
 
+def test_cross_entropy_of_a_row_is_one_node_whose_local_derivatives_are_softmax_less_the_target():
+    logits = [Value(0.5), Value(-1.0), Value(2.0)]
+    loss = autograd.cross_entropy(logits, 1)
+    probs = [p.data for p in autograd.softmax([0.5, -1.0, 2.0])]
+    assert loss.op == "cross_entropy" and loss.children == tuple(logits)
+    assert loss.data == pytest.approx(autograd.logsumexp([0.5, -1.0, 2.0]).data + 1.0, rel=1e-15)
+    assert [rule.local_grad for rule in loss.local_rules] == pytest.approx([probs[0], probs[1] - 1.0, probs[2]])
+    assert all("softmax" in rule.words for rule in loss.local_rules)
+    assert gradcheck(lambda a, b, c: autograd.cross_entropy([a, b, c], [0.2, 0.0, 0.5]), logits)
+
+
+def test_cross_entropy_of_values_gives_one_loss_per_row_with_reduction_none():
+    rows = [[Value(0.1), Value(0.4)], [Value(-2.0), Value(1.0)]]
+    per_row = autograd.cross_entropy(rows, [0, 1], reduction="none")
+    assert [v.data for v in per_row] == [autograd.cross_entropy(r, y).data for r, y in zip(rows, [0, 1])]
+    assert autograd.cross_entropy(rows[0], 1, reduction="none").data == pytest.approx(per_row[0].data - 0.3)
+
+
 # ---------------------------------------------------------------------------- graph structure
 def test_children_are_an_ordered_tuple_with_repeats():
     a = Value(2.0, label="a")
