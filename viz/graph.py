@@ -26,7 +26,7 @@ from typing import Any
 
 import graphviz
 
-from autograd import is_node, topological_order
+from autograd import Node, is_node, topological_order
 
 from .dot_binary import run_layout
 from .messages import language as _language
@@ -61,7 +61,6 @@ PLAIN_FILL = "#ffffff"
 OP_FILL = "#eeeeee"
 GROUP_FILL = "#f6f6f6"
 
-Node = Any
 ClusterSpec = Mapping[Any, str] | Callable[[Any], str | None]
 
 
