@@ -189,6 +189,19 @@ def test_bad_input_to_ops_is_a_clear_error(make, error, words) -> None:
         make()
 
 
+def test_a_negative_base_is_refused_only_when_the_exponent_gets_a_grad() -> None:
+    """d(b^w)/dw = b^w·ln b has no real value for b < 0: refused when w gets a grad, as every Value does."""
+    base = Tensor([-2.0, -3.0], requires_grad=True)
+    assert np.array_equal((base ** np.array([2.0, 3.0])).data, [4.0, -27.0])
+    out = base ** Tensor([2.0, 3.0])  # a constant exponent: an ordinary power, with a grad for the base
+    out.sum().backward()
+    assert np.array_equal(base.grad, [2.0 * -2.0, 3.0 * 9.0])
+    with pytest.raises(ValueError, match="negative base.*requires grad"):
+        base ** Tensor([2.0, 3.0], requires_grad=True)
+    with pytest.raises(ValueError, match="base must be positive"):
+        Value(-2.0) ** Value(2.0)
+
+
 # ---------------------------------------------------------------------- functions of several tensors
 def test_concatenate_stack_and_where_errors_name_the_shapes() -> None:
     a, b = Tensor(np.ones((2, 3))), Tensor(np.ones((2, 4)))
