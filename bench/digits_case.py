@@ -67,12 +67,12 @@ def _trainer(make_classifier: Callable, epochs: int, data: tuple) -> tuple[Calla
 
 def digits(quick: bool = False) -> list[Row]:
     """Time ``fit`` for 50 epochs and score on the test quarter, ours against ``sklearn.neural_network``."""
-    from nn.estimators import MLPClassifier
-
     epochs, repeats = (2, 1) if quick else (50, 100)
     case = f"5 digits 64-64-10, Adam, {epochs} epochs"
     try:
         from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
+
+        from nn.estimators import MLPClassifier  # built on scikit-learn's base classes
 
         data = _digits()
     except ImportError:
