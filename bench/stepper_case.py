@@ -66,7 +66,7 @@ def _frame_change_ms(page: Path, frames: int, clicks: int) -> tuple[float | str,
                 if time.time() > end:
                     return "fails (a frame was never drawn)", "", False
                 time.sleep(0.005)
-            times.append(painted)
+            times.append(float(painted))  # Selenium gives a whole number of ms as an int
         shown = int(driver.execute_script("return retrogradViewer.frame"))
         errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         check = f"the page shows frame {shown} after {len(times)} clicks; {len(errors)} console errors"
