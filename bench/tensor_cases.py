@@ -62,7 +62,7 @@ class Problem:
 
 # ---------------------------------------------------------------------- the three contenders
 class OurStep:
-    """retrograd: ``nn.mlp`` of ``Linear`` + ``ReLU``, ``nn`` loss, ``nn.optim.Adam``."""
+    """retrograd: ``nn.tensor_mlp`` of ``Linear`` + ``ReLU``, ``nn`` loss, ``nn.optim.Adam``."""
 
     def __init__(self, problem: Problem, weights: list) -> None:
         import nn
@@ -70,7 +70,7 @@ class OurStep:
         from nn.optim import Adam
 
         self.Tensor = Tensor
-        self.model = nn.mlp(problem.sizes[0], problem.sizes[1:], activation="relu", seed=0)
+        self.model = nn.tensor_mlp(problem.sizes[0], problem.sizes[1:], activation="relu", seed=0)
         self.linears = [module for module in self.model.modules() if isinstance(module, nn.Linear)]
         for layer, (weight, bias) in zip(self.linears, weights, strict=True):
             layer.weight.data[...] = weight

@@ -1,7 +1,7 @@
 """``nn``: neurons, layers, MLPs, losses and training, on the scalar and the tensor engine alike.
 
 Seeding: initial weights come from a NumPy generator, seeded with 0 unless you give ``seed=``
-or ``rng=`` (``nn.MLP(2, [16, 16, 1], seed=1)``, ``nn.mlp(..., rng=np.random.default_rng(1))``),
+or ``rng=`` (``nn.MLP(2, [16, 16, 1], seed=1)``, ``nn.tensor_mlp(..., rng=np.random.default_rng(1))``),
 so a run reproduces by default. Python's ``random.seed`` (micrograd's way) has no effect.
 Hidden layers use ReLU and the last layer is linear unless told otherwise, as in micrograd.
 

@@ -1,6 +1,6 @@
 """Move a model between the engines, and to PyTorch and back, weights copied exactly.
 
-``to_tensor(mlp)`` turns a scalar ``nn.MLP`` into the tensor ``Sequential`` that ``nn.mlp`` would
+``to_tensor(mlp)`` turns a scalar ``nn.MLP`` into the tensor ``Sequential`` that ``nn.tensor_mlp`` would
 build, holding the same numbers; ``to_scalar(sequential)`` goes back. Because the two compute
 the same function, a learner can check one engine against the other::
 

@@ -244,7 +244,7 @@ class MLP(Module):
     ``activation`` (ReLU unless given) is used by every hidden layer, ``output_activation`` by the
     last (None: the identity, i.e. raw scores), as micrograd's ``MLP`` does. ``init`` draws the
     weights (biases start at 0) from ``rng`` (a ``np.random.Generator``) or from a generator made
-    from ``seed``: the same seed and the same arguments give the same weights as ``nn.mlp`` on the
+    from ``seed``: the same seed and the same arguments give the same weights as ``nn.tensor_mlp`` on the
     tensor engine.
 
     Returns a list of outputs, or a single ``Value`` when the last layer has one output.

@@ -140,7 +140,7 @@ CELLS = [
         """,
     ),
     code("""
-    model = nn.mlp(64, [32, 10], activation="relu", seed=0)
+    model = nn.tensor_mlp(64, [32, 10], activation="relu", seed=0)
     print(model, f"\\n{model.num_parameters()} «parámetros|parameters»")
     history = nn.fit(model, "cross_entropy", nn.Adam(model.parameters(), lr=0.003), (X_train_s, y_train),
                      epochs=30, batch_size=64, validation=(X_test_s, y_test), seed=0, progress=False)
@@ -196,7 +196,7 @@ CELLS = [
         es="""
         ## La misma red como estimador al estilo de scikit-learn
 
-        `nn.estimators.MLPClassifier` envuelve todo lo anterior (el `nn.mlp`, Adam, los minilotes,
+        `nn.estimators.MLPClassifier` envuelve todo lo anterior (el `nn.tensor_mlp`, Adam, los minilotes,
         la entropía cruzada, `nn.fit`) tras los nombres y métodos de scikit-learn: `fit`,
         `predict`, `predict_proba`, `score`. Junto al `MLPClassifier` de scikit-learn con los
         mismos ajustes, los dos alcanzan una exactitud parecida (los pesos iniciales son distintos,
@@ -205,7 +205,7 @@ CELLS = [
         en="""
         ## The same network as a scikit-learn-style estimator
 
-        `nn.estimators.MLPClassifier` wraps all of the above (the `nn.mlp`, Adam, mini-batches,
+        `nn.estimators.MLPClassifier` wraps all of the above (the `nn.tensor_mlp`, Adam, mini-batches,
         cross-entropy, `nn.fit`) behind scikit-learn's names and methods: `fit`, `predict`,
         `predict_proba`, `score`. Placed beside scikit-learn's own `MLPClassifier` with the same
         settings, the two reach similar accuracy (the initial weights differ, so the numbers do
@@ -276,7 +276,7 @@ CELLS = [
     def train_digits(X_tr, X_te, first_weights=None, epochs=30):
         \"\"\"An MLP 64-32-10 trained as above (in float64), optionally starting from the given first-layer weights.\"\"\"
         scaler = data.StandardScaler().fit(X_tr)
-        model = nn.mlp(64, [32, 10], activation="relu", seed=0, dtype=np.float64)
+        model = nn.tensor_mlp(64, [32, 10], activation="relu", seed=0, dtype=np.float64)
         if first_weights is not None:
             model[0].weight.data[...] = first_weights
         history = nn.fit(model, "cross_entropy", nn.Adam(model.parameters(), lr=0.003), (scaler.transform(X_tr), y_train),
@@ -285,7 +285,7 @@ CELLS = [
 
 
     permutation = np.random.default_rng(0).permutation(64)        # «una permutación fija de los 64 píxeles|one fixed permutation of the 64 pixels»
-    initial = nn.mlp(64, [32, 10], activation="relu", seed=0, dtype=np.float64)[0].weight.data
+    initial = nn.tensor_mlp(64, [32, 10], activation="relu", seed=0, dtype=np.float64)[0].weight.data
     ordered, ordered_scaler, ordered_history = train_digits(X_train, X_test)
     shuffled, _, shuffled_history = train_digits(X_train[:, permutation], X_test[:, permutation],
                                                  first_weights=initial[:, permutation])
@@ -373,7 +373,7 @@ CELLS = [
         class_names, source = [str(digit) for digit in range(10)], "«dígitos|digits»"
     side = int(np.sqrt(images_train.shape[1]))
     image_scaler = data.StandardScaler().fit(images_train)
-    image_model = nn.mlp(side * side, [64, 10], activation="relu", seed=0)
+    image_model = nn.tensor_mlp(side * side, [64, 10], activation="relu", seed=0)
     image_history = nn.fit(image_model, "cross_entropy", nn.Adam(image_model.parameters(), lr=0.001),
                            (image_scaler.transform(images_train), labels_train), epochs=10, batch_size=64,
                            validation=(image_scaler.transform(images_test), labels_test), seed=0, progress=False)
@@ -427,7 +427,7 @@ CELLS = [
         "«sin escalar|raw features»": (W_train, W_test),
         "«estandarizadas|standardised»": (wine_scaler.transform(W_train), wine_scaler.transform(W_test)),
     }.items():
-        wine_model = nn.mlp(13, [16, 3], activation="tanh", seed=0, dtype=np.float64)
+        wine_model = nn.tensor_mlp(13, [16, 3], activation="tanh", seed=0, dtype=np.float64)
         optimizer = nn.LBFGS(wine_model.parameters(), lr=1.0, max_iter=20, line_search_fn="strong_wolfe")
         wine_history = nn.fit(wine_model, "cross_entropy", optimizer, (train_inputs, v_train), epochs=5,
                               validation=(test_inputs, v_test), progress=False)

@@ -106,7 +106,7 @@ CELLS = [
         la red ya puede curvar su frontera: cada neurona oculta traza una recta y la neurona de
         salida las combina.
 
-        `nn.mlp(2, [4, 1], activation="tanh")` es la red 2-4-1 sobre el motor tensorial, el rápido
+        `nn.tensor_mlp(2, [4, 1], activation="tanh")` es la red 2-4-1 sobre el motor tensorial, el rápido
         (sus parámetros son arrays de NumPy); `nn.fit` ejecuta el bucle de entrenamiento: pasada
         hacia delante, pérdida, retropropagación y paso del optimizador, para cada lote de cada
         **época** (epoch).
@@ -119,7 +119,7 @@ CELLS = [
         XOR. Add a hidden layer of a few tanh neurons and the network can bend its boundary: each
         hidden neuron draws a line, and the output neuron combines them.
 
-        `nn.mlp(2, [4, 1], activation="tanh")` is the network 2-4-1 on the fast tensor engine (its
+        `nn.tensor_mlp(2, [4, 1], activation="tanh")` is the network 2-4-1 on the fast tensor engine (its
         parameters are NumPy arrays); `nn.fit` runs the training loop: forward, loss, backward,
         optimiser step, for every mini-batch of every **epoch**.
         """,
@@ -128,8 +128,8 @@ CELLS = [
     X, y = xor
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=0.25, seed=0)
 
-    linear_model = nn.mlp(2, [1], seed=0)                       # «sin capa oculta|no hidden layer»
-    hidden_model = nn.mlp(2, [4, 1], activation="tanh", seed=0)  # «una capa oculta de 4 neuronas|one hidden layer of 4»
+    linear_model = nn.tensor_mlp(2, [1], seed=0)                       # «sin capa oculta|no hidden layer»
+    hidden_model = nn.tensor_mlp(2, [4, 1], activation="tanh", seed=0)  # «una capa oculta de 4 neuronas|one hidden layer of 4»
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.4), layout="constrained")
     names = ("«XOR, sin capa oculta|XOR, no hidden layer»", "«XOR, una capa oculta|XOR, one hidden layer»")
     for ax, model, name in zip(axes, (linear_model, hidden_model), names):
@@ -192,7 +192,7 @@ CELLS = [
     errors, fits = {}, {}                       # «por (anchura, semilla): el error RMS y el ajuste|per (width, seed): RMS error and fit»
     for width in widths:
         for seed in seeds:
-            model = nn.mlp(1, [width, 1], activation="relu", seed=seed, dtype=np.float64)
+            model = nn.tensor_mlp(1, [width, 1], activation="relu", seed=seed, dtype=np.float64)
             optimizer = nn.LBFGS(model.parameters(), lr=1.0, max_iter=100, line_search_fn="strong_wolfe")
             nn.fit(model, "mse", optimizer, (x, np.sin(x[:, 0])), epochs=3, progress=False)
             prediction = nn.predict(model, grid)[:, 0]
@@ -250,7 +250,7 @@ CELLS = [
     fig, axes = plt.subplots(1, 4, figsize=(18, 4.4), layout="constrained")
     for ax, (name, ((X, y), sizes, epochs, activation)) in zip(axes, sets.items()):
         X = X / 6.0                                   # «el cuadrado del Playground|the Playground square» [-6, 6]² → [-1, 1]²
-        model = nn.mlp(2, sizes, activation=activation, seed=0)
+        model = nn.tensor_mlp(2, sizes, activation=activation, seed=0)
         history = nn.fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.01), (X, y),
                          epochs=epochs, batch_size=16, seed=0, progress=False)
         architecture = "-".join(map(str, [2, *sizes]))
@@ -363,7 +363,7 @@ CELLS = [
     fig, ax = plt.subplots(figsize=(7, 4))
     verdicts = ("«demasiado pequeña|too small»", "«adecuada|about right»", "«demasiado grande|too large»")
     for learning_rate, verdict in zip((0.01, 1.0, 30.0), verdicts):
-        model = nn.mlp(2, [8, 1], activation="tanh", seed=0)
+        model = nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0)
         history = nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=learning_rate), (X, y),
                          epochs=25, batch_size=30, seed=0, progress=False)
         ax.plot(range(1, 26), history.train_loss, marker="o", markersize=2,
@@ -401,7 +401,7 @@ CELLS = [
     batches = ((None, "«lote completo|full batch»"), (16, "«minilote de 16|mini-batch of 16»"),
                (1, "«un ejemplo (SGD)|one example (SGD)»"))
     for batch_size, name in batches:
-        model = nn.mlp(2, [8, 1], activation="tanh", seed=0)
+        model = nn.tensor_mlp(2, [8, 1], activation="tanh", seed=0)
         start = time.perf_counter()
         history = nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.1), (X_small, y_small),
                          epochs=10, batch_size=batch_size, seed=0, progress=False)
@@ -469,7 +469,7 @@ CELLS = [
     }
     fig, ax = plt.subplots(figsize=(7, 4))
     for name, make in optimizers.items():
-        model = nn.mlp(2, [16, 16, 1], activation="tanh", seed=0)
+        model = nn.tensor_mlp(2, [16, 16, 1], activation="tanh", seed=0)
         history = nn.fit(model, "bce_with_logits", make(model.parameters()), (X, y),
                          epochs=30, batch_size=20, seed=0, progress=False)
         ax.plot(range(1, 31), history.train_loss, label=f"{name}: «exactitud|accuracy» {history.train_accuracy[-1]:.0%}")
@@ -511,7 +511,7 @@ CELLS = [
     ),
     code("""
     def fresh_optimizer():
-        return nn.SGD(nn.mlp(2, [1], seed=0).parameters(), lr=2.0)
+        return nn.SGD(nn.tensor_mlp(2, [1], seed=0).parameters(), lr=2.0)
 
 
     schedules = {
@@ -529,7 +529,7 @@ CELLS = [
         axes[0].plot(rates, label=name)
         final_loss[name], bounce[name] = [], []
         for seed in seeds:
-            model = nn.mlp(2, [16, 16, 1], activation="tanh", seed=seed)
+            model = nn.tensor_mlp(2, [16, 16, 1], activation="tanh", seed=seed)
             optimizer = nn.SGD(model.parameters(), lr=2.0)
             scheduler = None if make is None else make(optimizer)
             history = nn.fit(model, "bce_with_logits", optimizer, (X, y), epochs=40, batch_size=20, seed=seed,

@@ -45,7 +45,7 @@ CELLS = [
         ## Una red, dos motores
 
         `nn.MLP` construye la red con `Value`s; `nn.to_tensor` copia sus pesos en el `Sequential`
-        tensorial que construye `nn.mlp` (en float64, para poder compararlos hasta la última cifra).
+        tensorial que construye `nn.tensor_mlp` (en float64, para poder compararlos hasta la última cifra).
         La neurona *j* de una capa escalar es la fila *j* de la matriz de pesos de la capa
         tensorial.
         """,
@@ -53,7 +53,7 @@ CELLS = [
         ## One network, two engines
 
         `nn.MLP` builds the network from `Value`s; `nn.to_tensor` copies its weights into the tensor
-        `Sequential` that `nn.mlp` builds (in float64, so the two can be compared to the last
+        `Sequential` that `nn.tensor_mlp` builds (in float64, so the two can be compared to the last
         digit). Neuron *j* of a scalar layer is row *j* of the tensor layer's weight matrix.
         """,
     ),
@@ -323,7 +323,7 @@ CELLS = [
         X_moons, y_moons = data.make_moons(100, noise=0.1, seed=0)
         targets = y_moons.reshape(-1, 1).astype(np.float64)
 
-        ours = nn.mlp(2, [16, 16, 1], activation="relu", seed=0, dtype=np.float64)
+        ours = nn.tensor_mlp(2, [16, 16, 1], activation="relu", seed=0, dtype=np.float64)
         theirs = nn.to_torch(ours)                         # «los mismos pesos, ahora en PyTorch|the same weights, now in PyTorch»
         print(theirs)
 

@@ -81,8 +81,8 @@ CELLS = [
     deep = [16] * 8 + [1]
     runs = {
         "«sigmoide, inicialización de Xavier|sigmoid, Xavier init»":
-            nn.mlp(2, deep, activation="sigmoid", init="xavier_uniform", seed=0),
-        "«ReLU, inicialización de He|ReLU, He init»": nn.mlp(2, deep, activation="relu", init="he_uniform", seed=0),
+            nn.tensor_mlp(2, deep, activation="sigmoid", init="xavier_uniform", seed=0),
+        "«ReLU, inicialización de He|ReLU, He init»": nn.tensor_mlp(2, deep, activation="relu", init="he_uniform", seed=0),
     }
     histories = {}
     fig, axes = plt.subplots(1, 3, figsize=(17, 4), layout="constrained")
@@ -139,7 +139,7 @@ CELLS = [
     width = 0.4
     for k, activation in enumerate(("sigmoid", "relu")):
         init = "he_uniform" if activation == "relu" else "xavier_uniform"
-        model = nn.mlp(2, deep, activation=activation, init=init, seed=1)
+        model = nn.tensor_mlp(2, deep, activation=activation, init=init, seed=1)
         loss = nn.binary_cross_entropy_with_logits(model(Tensor(X)), y)
         loss.backward()
         norms = nn.grad_norms(model)
@@ -196,7 +196,7 @@ CELLS = [
     }
     fig, axes = plt.subplots(1, 2, figsize=(13, 3.8), layout="constrained")
     for name, init in inits.items():
-        model = nn.mlp(64, [64] * 10, activation="tanh", output_activation="tanh", init=init, seed=0)
+        model = nn.tensor_mlp(64, [64] * 10, activation="tanh", output_activation="tanh", init=init, seed=0)
         spreads, h = [], batch
         with autograd.no_grad():
             for module in model:
@@ -216,7 +216,7 @@ CELLS = [
     plt.show()
     """),
     code("""
-    model = nn.mlp(2, [4, 1], activation="tanh", init="zeros", seed=0)
+    model = nn.tensor_mlp(2, [4, 1], activation="tanh", init="zeros", seed=0)
     model[0].weight.data[...] = 0.5       # «pesos iguales (no nulos), para que algo se aprenda|equal (not zero) weights, so that something is learnt»
     nn.fit(model, "bce_with_logits", nn.SGD(model.parameters(), lr=0.5), (X, y), epochs=20, batch_size=20,
            progress=False)
@@ -250,7 +250,7 @@ CELLS = [
     y_raw = 30 * X_raw[:, 0] - 20 * X_raw[:, 1] + rng.normal(0, 5, 200)
 
     def regression_model():
-        return nn.mlp(2, [16, 16, 1], activation="relu", seed=0)
+        return nn.tensor_mlp(2, [16, 16, 1], activation="relu", seed=0)
 
     model = regression_model()
     try:
@@ -364,7 +364,7 @@ CELLS = [
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=300, seed=0)
 
     def train(sizes, epochs=300, dropout=0.0, seed=0, **fit_options):
-        model = nn.mlp(2, sizes, activation="relu", seed=seed, dropout=dropout)
+        model = nn.tensor_mlp(2, sizes, activation="relu", seed=seed, dropout=dropout)
         history = nn.fit(model, "bce_with_logits", nn.Adam(model.parameters(), lr=0.01), (X_train, y_train),
                          epochs=epochs, batch_size=None, validation=(X_test, y_test), seed=seed, progress=False,
                          track_grad_norms=False, **fit_options)

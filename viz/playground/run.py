@@ -1,6 +1,6 @@
 """One playground run on the kernel side: the data, the features, the network and its training.
 
-``PlaygroundRun(state)`` draws the points, splits them, builds ``nn.mlp`` and an SGD optimiser
+``PlaygroundRun(state)`` draws the points, splits them, builds ``nn.tensor_mlp`` and an SGD optimiser
 and trains one epoch per ``step()`` with ``nn.fit`` (mini-batches of ``batch_size``, the L1/L2
 penalty of the state). ``heatmaps()`` evaluates every neuron on a grid over the square the
 points live in, the numbers the browser paints; nothing here draws.
@@ -82,7 +82,7 @@ class PlaygroundRun:
         )
         self.X_train = feature_matrix(self.points_train, state.features)
         self.X_test = feature_matrix(self.points_test, state.features)
-        self.model = nn.mlp(len(state.features), [*state.hidden, 1], activation=state.activation,
+        self.model = nn.tensor_mlp(len(state.features), [*state.hidden, 1], activation=state.activation,
                             seed=state.seed, dtype=np.float64)
         self.optimizer = nn.SGD(self.model.parameters(), lr=state.learning_rate)
         self.loss_fn = nn.binary_cross_entropy_with_logits if self.classification else nn.mse_loss
