@@ -261,3 +261,22 @@ def test_inspect_steps_through_the_current_network_on_one_point():
     assert 'id="rg-data"' in widget.inspection and "epoch 2" in widget.inspection  # the stepper's viewer
     with pytest.raises(IndexError):
         widget.inspect(len(run.X_train))
+
+
+def test_the_page_is_sent_every_label_in_the_widgets_language(monkeypatch):
+    """What reaches the page is what was sent; a dict changed in place after sending never arrives."""
+    import copy
+
+    sent = []
+    send_state = Playground.send_state
+
+    def recording(self, key=None):
+        state = self.get_state(key)
+        if "labels" in state:
+            sent.append(copy.deepcopy(state["labels"]))
+        return send_state(self, key)
+
+    monkeypatch.setattr(Playground, "send_state", recording)
+    Playground(language="es")
+    assert sent and sent[-1]["epoch"] == "época"
+    assert all(isinstance(text, str) and text for text in sent[-1].values())

@@ -122,8 +122,9 @@ class Playground(anywidget.AnyWidget):
         self.run = PlaygroundRun(first)
         self.update_ms = 0.0  # the kernel's time for the last update (training and the numbers for the page)
         super().__init__()
-        self.labels = {key: messages.message(f"playground_{key}", self.language) for key in _label_keys()}
-        self.labels["epoch"] = messages.message("epoch", self.language)
+        # One assignment: the page is sent the dict when it is assigned, not when it is changed in place.
+        self.labels = {**{key: messages.message(f"playground_{key}", self.language) for key in _label_keys()},
+                       "epoch": messages.message("epoch", self.language)}
         self.options = {
             "problems": list(DATA_SETS),
             "data_sets": {problem: list(names) for problem, names in DATA_SETS.items()},
