@@ -14,6 +14,7 @@ from . import data, init  # noqa: F401 - nn.data.make_moons, nn.init.xavier_unif
 from .activations import *  # noqa: F403
 from .blas_threads import *  # noqa: F403
 from .callbacks import *  # noqa: F403
+from .collector import *  # noqa: F403
 from .convert import *  # noqa: F403
 from .divergence import *  # noqa: F403
 from .evaluation import *  # noqa: F403

@@ -26,6 +26,7 @@ multiplication and addition of the lecture.
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ import autograd
 from autograd import Value
 
 from .activations import DEFAULT_ACTIVATION, ActivationLike, ActivationSpec, parse_activation
+from .collector import collector_paused
 from .init import Initializer, RngLike, get_initializer, make_rng
 from .module import Module, layer_sizes
 
@@ -99,7 +101,22 @@ def _as_inputs(x: Any, nin: int, who: str) -> list:
     return inputs
 
 
-class Neuron(Module):
+class _ScalarModule(Module):
+    """A module of ``Value``s: a call builds its graph with the cyclic garbage collector paused.
+
+    The graph holds no reference cycles, so the collector has nothing to free in it, yet it
+    would walk every node made so far again and again (see ``nn.collector``). Only the
+    outermost call pauses it: the calls inside find it paused already.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if gc.isenabled():
+            with collector_paused():
+                return self.forward(*args, **kwargs)
+        return self.forward(*args, **kwargs)
+
+
+class Neuron(_ScalarModule):
     """One neuron: ``activation(w·x + b)`` with ``nin`` weights ``w`` and a bias ``b``, all ``Value``s.
 
     ``weights`` (``nin`` numbers) and ``bias`` set the parameters directly; otherwise the
@@ -163,7 +180,7 @@ class Neuron(Module):
         return f"{self.nin}, activation={self.activation.describe()!r}"
 
 
-class Layer(Module):
+class Layer(_ScalarModule):
     """``nout`` neurons that see the same inputs: a list of ``nout`` ``Value``s, one ``Value`` if ``nout == 1``.
 
     A single output comes back as the ``Value`` itself, as in micrograd. Element-wise
@@ -238,7 +255,7 @@ class Layer(Module):
         return f"Layer({self.extra_repr()})"
 
 
-class MLP(Module):
+class MLP(_ScalarModule):
     """A multi-layer perceptron of ``Value``s: ``MLP(2, [16, 16, 1])`` is the network 2-16-16-1.
 
     ``activation`` (ReLU unless given) is used by every hidden layer, ``output_activation`` by the

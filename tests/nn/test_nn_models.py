@@ -1,5 +1,6 @@
 """Models on both engines: initialisers, scalar neurons/layers/MLPs, tensor layers, and training on moons."""
 
+import gc
 import math
 
 import numpy as np
@@ -128,6 +129,63 @@ def test_scalar_models_refuse_bad_input():
 
 
 # ---------------------------------------------------------------------------- tensor layers
+# ---------------------------------------------------------------------- the collector while a graph is built
+class _WatchedMLP(MLP):
+    """An MLP that notes, each time a forward pass runs, whether the cyclic collector is on."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = []
+
+    def forward(self, x):
+        self.seen.append(gc.isenabled())
+        return super().forward(x)
+
+
+def test_a_scalar_model_builds_its_graph_with_the_collector_paused_and_switches_it_back_on():
+    model = _WatchedMLP(2, [3, 1], seed=0)
+    assert gc.isenabled()
+    model([1.0, 2.0])
+    assert model.seen == [False] and gc.isenabled()
+    with pytest.raises(ValueError, match="finite"):  # back on after a forward pass that raises
+        model([1.0, math.nan])
+    assert gc.isenabled()
+    gc.disable()  # a collector the user switched off stays off
+    try:
+        model([1.0, 2.0])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with nn.collector_paused(pause=False):
+        assert gc.isenabled()
+        with nn.collector_paused():
+            assert not gc.isenabled()
+            with nn.collector_paused():  # an enclosing pause stays in force
+                pass
+            assert not gc.isenabled()
+        assert gc.isenabled()
+
+
+def test_a_scalar_forward_pass_runs_no_collection_of_its_own():
+    """The collector runs between forward passes, not during them: at most one collection per pass."""
+    model = MLP(2, [16, 16, 1], seed=0, fused=False)  # ~650 nodes per example, ~1,600 tracked objects
+    collections = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    thresholds = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # CPython's defaults: without the pause, 2 or 3 collections per pass
+    gc.callbacks.append(count)
+    try:
+        outputs = [model([0.1 * i, -0.2 * i]) for i in range(30)]
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*thresholds)
+    assert len(outputs) == 30 and len(collections) <= 30
+
+
 def test_linear_holds_weight_as_outputs_by_inputs_and_computes_x_w_transposed_plus_b():
     layer = nn.Linear(3, 2, rng=0)
     assert layer.weight.shape == (2, 3) and layer.bias.shape == (2,)
