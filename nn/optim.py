@@ -25,6 +25,8 @@ import numpy as np
 
 from autograd import enable_grad, is_node
 
+from .adam_update import adam_update
+
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "LBFGS"]
 
 # The key under which the packed state of all scalar (Value) parameters is kept.
@@ -335,7 +337,9 @@ class Adam(Optimizer):
         w ← w - lr/(1 - β1ᵗ) · m / (√v / √(1 - β2ᵗ) + eps)
 
     The divisions by ``1 - βᵗ`` undo the bias of ``m`` and ``v`` starting at zero. ``amsgrad``
-    uses the largest ``v`` seen so far, so the step never grows back.
+    uses the largest ``v`` seen so far, so the step never grows back. The element-wise work is
+    ``nn.adam_update``: NumPy's passes, or one loop compiled by Numba when it is installed (the
+    same numbers).
     """
 
     _decoupled_weight_decay = False
@@ -376,32 +380,15 @@ class Adam(Optimizer):
             else:
                 grad = grad + self.weight_decay * data  # Adam: add the L2 penalty's gradient
 
-        # Every line below works in place, in one scratch array kept between steps: a large layer
-        # then costs no fresh allocations per step (they were half of a 784-256-128-10 MLP's step).
-        exp_avg, exp_avg_sq, scratch = state["exp_avg"], state["exp_avg_sq"], _scratch(state, data)
-        # m ← β1·m + (1 - β1)·g, arranged as g - β1·(g - m): no pass then reads or writes more than two
-        # arrays (with a third, a large layer's arrays no longer fit in the cache and a pass takes twice as long).
-        np.subtract(grad, exp_avg, out=exp_avg)
-        exp_avg *= -beta1
-        exp_avg += grad  # m ← g - β1(g - m)
-        np.multiply(grad, 1.0 - beta2, out=scratch)
-        scratch *= grad
-        exp_avg_sq *= beta2
-        exp_avg_sq += scratch  # v ← β2·v + (1 - β2)·g²
-        if self.amsgrad:
-            second_moment = np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
-        else:
-            second_moment = exp_avg_sq
-
         # lr/(1 - β1ᵗ) · m / (√v/√(1 - β2ᵗ) + eps) with √(1 - β2ᵗ) moved out of the division, as the
         # Adam paper arranges it: lr·√(1 - β2ᵗ)/(1 - β1ᵗ) · m / (√v + eps·√(1 - β2ᵗ)), one pass fewer.
+        # The passes work in place, in one scratch array kept between steps: a large layer then costs
+        # no fresh allocations per step (they were half of a 784-256-128-10 MLP's step).
         root_bias_correction2 = math.sqrt(1.0 - beta2**step)
-        denominator = np.sqrt(second_moment, out=scratch)
-        denominator += self._eps_added_to_root_v(root_bias_correction2)
-        step_direction = np.divide(exp_avg, denominator, out=scratch)  # m / (√v + eps·√(1 - β2ᵗ))
-        step_direction *= self.lr * root_bias_correction2 / (1.0 - beta1**step)
-        data -= step_direction
-
+        adam_update(data, grad, state["exp_avg"], state["exp_avg_sq"], lambda: _scratch(state, data), beta1, beta2,
+                    eps_added=self._eps_added_to_root_v(root_bias_correction2),
+                    step_size=self.lr * root_bias_correction2 / (1.0 - beta1**step),
+                    max_exp_avg_sq=state["max_exp_avg_sq"] if self.amsgrad else None)
 
     def _eps_added_to_root_v(self, root_bias_correction2: float) -> float:
         """The number added to √v in the step above: eps·√(1 - β2ᵗ), which is ``eps`` added to √v̂."""

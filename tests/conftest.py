@@ -1,4 +1,5 @@
-"""Shared test fixtures. Set RETROGRAD_REQUIRE_TORCH=1 (CI does) to fail instead of skip without PyTorch."""
+"""Shared test fixtures. Set RETROGRAD_REQUIRE_TORCH=1 or RETROGRAD_REQUIRE_NUMBA=1 (CI does both) to fail
+instead of skip without PyTorch or Numba."""
 
 import os
 
@@ -16,6 +17,19 @@ def torch():
         pytest.skip("PyTorch not installed")
     _torch.set_default_dtype(_torch.float64)
     return _torch
+
+
+@pytest.fixture
+def compiled_adam():
+    """Adam's update compiled by Numba (``nn.adam_update``); skipped without Numba unless it is required."""
+    from nn.adam_update import compiled_loop
+
+    loop = compiled_loop()
+    if loop is None:
+        if os.environ.get("RETROGRAD_REQUIRE_NUMBA") == "1":
+            pytest.fail("Numba is required here (RETROGRAD_REQUIRE_NUMBA=1): pip install 'retrograd[fast]'")
+        pytest.skip("Numba not installed (or RETROGRAD_NUMBA=0)")
+    return loop
 
 
 def _chromium_paths() -> tuple[str, str] | None:

@@ -499,3 +499,107 @@ def test_scikit_learn_adam_never_changes_its_eps():
         # step 1: m = (1 - β1)g, v = (1 - β2)g², w ← w - lr·√(1 - β2)/(1 - β1) · m / (√v + eps)
         m, v = 0.1 * g, 0.001 * g * g
         np.testing.assert_allclose(p.data, w - 0.01 * np.sqrt(0.001) / 0.1 * m / (np.sqrt(v) + 1e-8), rtol=1e-6)
+
+
+# ---------------------------------------------------------------------- Adam: NumPy passes and the compiled loop
+def _adam_arrays(dtype, size=1_000, seed=0):
+    """A parameter, its grad and running means, with zeros, tiny and large entries among them."""
+    rng = np.random.default_rng(seed)
+    data = rng.standard_normal(size).astype(dtype)
+    grad = (rng.standard_normal(size) * 10.0 ** rng.integers(-8, 3, size)).astype(dtype)
+    grad[::7] = 0.0
+    exp_avg = (rng.standard_normal(size) * 1e-3).astype(dtype)
+    exp_avg_sq = (rng.random(size) * 1e-4).astype(dtype)
+    exp_avg_sq[::11] = 0.0
+    return data, grad, exp_avg, exp_avg_sq
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_compiled_adam_loop_gives_the_bits_of_the_numpy_passes(compiled_adam, dtype):
+    from nn.adam_update import adam_update, numpy_update
+
+    by_numpy = _adam_arrays(dtype)
+    by_loop = [a.copy() for a in by_numpy]
+    scratch = np.empty_like(by_numpy[0])
+    calls = []
+
+    def spy(*args):
+        calls.append(len(args[0]))
+        compiled_adam(*args)
+
+    import nn.adam_update as module
+    for step in range(1, 30):
+        beta1, beta2, lr = 0.9, 0.999, 1e-3 * (1 + step % 3)  # the lr changes, as under a schedule
+        root2 = math.sqrt(1.0 - beta2**step)
+        numbers = (beta1, beta2, 1e-8 * root2, lr * root2 / (1.0 - beta1**step))
+        numpy_update(*by_numpy, scratch, *numbers)
+        module._compiled["loop"] = spy
+        try:
+            adam_update(*by_loop, lambda: pytest.fail("the loop needs no scratch array"), *numbers)
+        finally:
+            module._compiled["loop"] = compiled_adam
+    assert calls == [1_000] * 29
+    for ours, reference in zip(by_loop, by_numpy):
+        assert ours.dtype == dtype and np.array_equal(ours, reference)
+    assert not np.array_equal(by_numpy[0], _adam_arrays(dtype)[0])  # the parameter moved
+
+
+def test_adam_trains_a_tensor_mlp_to_the_same_bits_with_and_without_numba(compiled_adam, monkeypatch):
+    import nn
+    import nn.adam_update as module
+
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((64, 5)).astype(np.float32), rng.integers(0, 3, 64)
+
+    def train(optimizer_class, **options):
+        model = nn.tensor_mlp(5, [8, 3], seed=0)
+        optimizer = optimizer_class(model.parameters(), lr=1e-2, **options)
+        for _ in range(15):
+            optimizer.zero_grad()
+            nn.cross_entropy(model(X), y).backward()
+            optimizer.step()
+        return [p.data.copy() for p in model.parameters()] + [s[k] for s in optimizer.state.values()
+                                                               for k in ("exp_avg", "exp_avg_sq")]
+
+    for optimizer_class, options in ((Adam, {}), (Adam, {"weight_decay": 1e-2}), (AdamW, {})):
+        compiled = train(optimizer_class, **options)
+        monkeypatch.setitem(module._compiled, "loop", None)  # NumPy's passes only
+        by_numpy = train(optimizer_class, **options)
+        monkeypatch.setitem(module._compiled, "loop", compiled_adam)
+        assert all(np.array_equal(a, b) for a, b in zip(compiled, by_numpy, strict=True)), optimizer_class.__name__
+
+
+def test_adam_uses_numpy_where_the_loop_does_not_apply_and_gets_the_same_numbers(monkeypatch):
+    import nn.adam_update as module
+    from nn.adam_update import adam_update, numpy_update
+
+    def refuse(*args):
+        raise AssertionError("the compiled loop was used")
+
+    monkeypatch.setitem(module._compiled, "loop", refuse)
+    numbers = (0.9, 0.999, 1e-8, 1e-3)
+    # A parameter held transposed (not contiguous), a grad of another dtype, and amsgrad.
+    data, grad, exp_avg, exp_avg_sq = _adam_arrays(np.float64, size=12)
+    cases = {
+        "transposed": (data.reshape(3, 4).T, grad.reshape(3, 4).T, exp_avg.reshape(3, 4).T, exp_avg_sq.reshape(3, 4).T),
+        "float32 grad": (data, grad.astype(np.float32), exp_avg, exp_avg_sq),
+    }
+    for name, arrays in cases.items():
+        expected = [a.copy(order="K") for a in arrays]  # "K": a transposed array stays transposed
+        numpy_update(*expected, np.empty_like(expected[0]), *numbers)
+        got = [a.copy(order="K") for a in arrays]
+        scratch = np.empty_like(got[0])
+        adam_update(*got, lambda scratch=scratch: scratch, *numbers)
+        assert np.array_equal(got[0], expected[0]) and np.array_equal(got[3], expected[3]), name
+    largest = np.zeros(12)
+    adam_update(data, grad, exp_avg, exp_avg_sq, lambda: np.empty(12), *numbers, max_exp_avg_sq=largest)
+    assert np.array_equal(largest, exp_avg_sq)  # amsgrad keeps the largest v seen, by NumPy's passes
+
+
+def test_numba_can_be_switched_off(monkeypatch):
+    import nn.adam_update as module
+
+    monkeypatch.setenv("RETROGRAD_NUMBA", "0")
+    monkeypatch.delitem(module._compiled, "loop", raising=False)
+    assert module.compiled_loop() is None
+    monkeypatch.delitem(module._compiled, "loop")
