@@ -51,13 +51,16 @@ def numpy_update(data: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_av
     data -= step_direction
 
 
-def _loop(data, grad, exp_avg, exp_avg_sq, minus_beta1, one_minus_beta2, beta2, eps_added, step_size):  # noqa: ANN001
-    """``numpy_update`` for one element at a time (1-D arrays; the numbers already in the arrays' dtype)."""
+def _loop(data, grad, exp_avg, exp_avg_sq, beta1, beta2, eps_added, step_size):  # noqa: ANN001
+    """``numpy_update`` for one element at a time (1-D arrays of one dtype; the numbers Python floats)."""
+    number = data.dtype.type  # each number rounded to the arrays' precision, as NumPy rounds a Python float
+    minus_beta1, one_minus_beta2, decay2 = number(-beta1), number(1.0 - beta2), number(beta2)
+    eps_added, step_size = number(eps_added), number(step_size)
     for i in range(data.shape[0]):
         g = grad[i]
         m = (g - exp_avg[i]) * minus_beta1 + g
         exp_avg[i] = m
-        v = exp_avg_sq[i] * beta2 + (g * one_minus_beta2) * g
+        v = exp_avg_sq[i] * decay2 + (g * one_minus_beta2) * g
         exp_avg_sq[i] = v
         data[i] -= (m / (np.sqrt(v) + eps_added)) * step_size
 
@@ -99,9 +102,10 @@ def adam_update(data: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg
     beta1, beta2, eps_added, step_size = float(beta1), float(beta2), float(eps_added), float(step_size)
     loop = compiled_loop() if max_exp_avg_sq is None else None
     dtype = data.dtype
-    if loop is not None and all(a.dtype == dtype and a.flags.c_contiguous for a in (data, grad, exp_avg, exp_avg_sq)):
-        number = dtype.type  # the numbers in the arrays' precision, as NumPy casts a Python float
+    if (loop is not None and grad.dtype == dtype and exp_avg.dtype == dtype and exp_avg_sq.dtype == dtype
+            and data.flags.c_contiguous and grad.flags.c_contiguous and exp_avg.flags.c_contiguous
+            and exp_avg_sq.flags.c_contiguous):
         loop(data.reshape(-1), grad.reshape(-1), exp_avg.reshape(-1), exp_avg_sq.reshape(-1),
-             number(-beta1), number(1.0 - beta2), number(beta2), number(eps_added), number(step_size))
+             beta1, beta2, eps_added, step_size)
         return
     numpy_update(data, grad, exp_avg, exp_avg_sq, scratch(), beta1, beta2, eps_added, step_size, max_exp_avg_sq)
