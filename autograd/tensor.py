@@ -21,7 +21,8 @@ Functions of one input (the names of ``Value``)
     minimum(other)`` (a tie splits the grad in half, as PyTorch).
 Reductions and functions along an axis
     ``sum/mean/max(axis=None, keepdims=False)``, ``logsumexp(axis=-1, keepdims=False)``,
-    ``softmax(axis=-1)``, ``log_softmax(axis=-1)``, ``cross_entropy(targets, reduction="mean")``.
+    ``softmax(axis=-1)``, ``log_softmax(axis=-1)``, ``cross_entropy(targets, reduction="mean")``,
+    ``mse_loss(targets, reduction="mean")``.
     ``axis`` is an int or a list or tuple of ints; a 0-d Tensor takes 0 and -1; ``()`` reduces
     nothing (NumPy's rule). Long float32 sums are added pairwise (PyTorch's accuracy).
 Shape
@@ -736,6 +737,15 @@ class Tensor:
         """
         return _cross_entropy(self, targets, reduction)
 
+    def mse_loss(self, targets: ArrayLike, reduction: str = "mean") -> Tensor:
+        """Mean squared error (x - t)² of this tensor against ``targets`` (shaped like it, or broadcast to it).
+
+        One fused node, as PyTorch's ``mse_loss``: its backward rule is 2(x - t)/N (N entries for
+        "mean"; "sum" adds them, "none" keeps one per entry). A Tensor target that requires grad
+        gets -2(x - t)/N.
+        """
+        return _mse_loss(self, targets, reduction)
+
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same elements in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``, -1 allowed."""
@@ -1072,6 +1082,35 @@ def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
         return grad.reshape(x.shape)
 
     return _result(out, (logits,), "cross_entropy", (rule,), ("d CE/dx = (softmax(x) - target) / N",))
+
+
+def _mse_loss(x: Tensor, targets: ArrayLike, reduction: str) -> Tensor:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"mse_loss: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    target = targets if isinstance(targets, Tensor) else _constant(_to_array(targets, x._data.dtype))
+    a, t = x._data, target._data
+    if np.broadcast_shapes(a.shape, t.shape) != a.shape:
+        raise ValueError(f"mse_loss: targets of shape {t.shape} do not fit an input of shape {a.shape}")
+    n = a.size
+    if n == 0 and reduction == "mean":
+        raise ValueError("mse_loss: the mean over an empty Tensor has no value")
+    difference = a - t
+    squares = difference * difference
+    # Each rule is the grad of (x - t)·(x - t): (g·d) twice, doubled exactly by the factor 2.
+    if reduction == "none":
+        out = squares
+
+        def grad_x(g: np.ndarray) -> np.ndarray:
+            return (difference * g) * 2.0
+    else:
+        out = _sum(squares, None)
+        if reduction == "mean":
+            out = out / n
+
+        def grad_x(g: np.ndarray) -> np.ndarray:
+            return (difference * (g / n if reduction == "mean" else g)) * 2.0
+    return _result(out, (x, target), "mse_loss", (grad_x, lambda g: -grad_x(g)),
+                   ("d mse/dx = 2(x - t)/N", "d mse/dt = -2(x - t)/N"))
 
 
 # ---------------------------------------------------------------------- functions of several tensors

@@ -400,6 +400,14 @@ MUTANTS: list[dict] = [
         tests=("tests/nn/test_losses.py",),
         why="the scalar MSE is an L1 loss",
     ),
+    dict(
+        name="tensor-mse-factor",
+        path="autograd/tensor.py",
+        original='            return (difference * (g / n if reduction == "mean" else g)) * 2.0',
+        mutated='            return difference * (g / n if reduction == "mean" else g)',
+        tests=("tests/autograd/test_parity.py",),
+        why="the fused squared error loses the 2 of d(x - t)²/dx",
+    ),
     # ---------------------------------------------------------------- viz: notation and the page
     dict(
         name="viz-edge-other-input",

@@ -241,8 +241,7 @@ def _tensor_l1(output: Tensor, target: Any, reduction: str) -> Tensor:
 
 
 def _tensor_mse(output: Tensor, target: Any, reduction: str) -> Tensor:
-    difference = output - _tensor_target(output, target, "mse_loss")
-    return _reduce_tensor(difference * difference, reduction)
+    return output.mse_loss(_tensor_target(output, target, "mse_loss"), reduction)  # one fused node
 
 
 def _tensor_bce(probability: Tensor, target: Any, reduction: str) -> Tensor:

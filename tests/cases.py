@@ -53,6 +53,7 @@ def draw(rng: np.random.Generator, shape: tuple, domain: str) -> np.ndarray:
 LABELS = np.array([2, 0, 3])
 ONE_HOT = np.eye(4)[LABELS]
 SOFT_TARGETS = np.array([[0.1, 0.5, 0.2, 0.4], [0.0, 0.3, 0.3, 0.1], [0.7, 0.0, 0.0, 0.6]])  # rows sum to anything
+REGRESSION_TARGETS = np.array([[0.5, -1.0, 2.0, 0.0], [1.5, 0.25, -0.5, 3.0], [-2.0, 0.0, 1.0, 0.75]])
 MASK = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
 CONDITION = np.array([[True], [False], [True]])
 REPEATS = np.array([0, 2, 2, 1, 0])
@@ -154,6 +155,12 @@ case("cross_entropy_one_row", ((4,),))(lambda ops, a: ops.cross_entropy(a, 2) * 
 case("cross_entropy_extreme", ((3, 4),), ("extreme",))(
     lambda ops, a: ops.cross_entropy(a, LABELS)
 )
+
+case("mse_loss_mean", ((3, 4),))(lambda ops, a: ops.mse_loss(a, REGRESSION_TARGETS))
+case("mse_loss_sum", ((3, 4),))(lambda ops, a: ops.mse_loss(a, REGRESSION_TARGETS, reduction="sum"))
+case("mse_loss_none", ((3, 4),))(lambda ops, a: ops.mse_loss(a, REGRESSION_TARGETS, reduction="none"))
+case("mse_loss_row_target", ((3, 4),))(lambda ops, a: ops.mse_loss(a, REGRESSION_TARGETS[0:1]))  # broadcast over rows
+case("mse_loss_target_with_grad", ((3, 4), (3, 4)))(lambda ops, a, b: ops.mse_loss(ops.tanh(a), b))
 
 # shape
 case("reshape", ((2, 3, 2),))(lambda ops, a: ops.reshape(a, (3, 4)) * ops.reshape(a, (3, 4)))

@@ -207,6 +207,13 @@ class ValueOps:
     def log_softmax(self, x, axis=-1):
         return _map_along(x, axis, F.log_softmax)
 
+    def mse_loss(self, x, targets, reduction="mean"):
+        squares = (x - targets) ** 2  # NumPy applies Value's - and ** to each entry
+        if reduction == "none":
+            return squares
+        total = _value_sum(list(squares.flat))
+        return total / squares.size if reduction == "mean" else total
+
     def cross_entropy(self, logits, targets, reduction="mean"):
         # The library's own scalar cross-entropy, one row of Values at a time.
         rows = [list(row) for row in _as_object_array(logits).reshape(-1, logits.shape[-1])]
@@ -381,6 +388,11 @@ class TorchOps:
 
     def cross_entropy(self, logits, targets, reduction="mean"):
         return self.nnf.cross_entropy(logits, self.torch.from_numpy(np.asarray(targets)), reduction=reduction)
+
+    def mse_loss(self, x, targets, reduction="mean"):
+        if not isinstance(targets, self.torch.Tensor):
+            targets = self.torch.as_tensor(np.asarray(targets), dtype=x.dtype)
+        return self.nnf.mse_loss(x, targets.expand_as(x), reduction=reduction)
 
     def reshape(self, x, shape):
         return x.reshape(shape)

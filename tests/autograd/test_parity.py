@@ -141,6 +141,7 @@ COMPOSED_ON_VALUES = {
     "where": "NumPy picks Values",
     "index": "NumPy picks Values",
     "linear": "autograd.weighted_sum (w·x+b, one node) for each row and output",
+    "mse_loss": "(x - t)**2 for each entry, then repeated + (and / for the mean)",
 }
 COMPOSED_ON_TENSORS = {"index": "PyTorch's own indexing; Tensors use []"}
 
