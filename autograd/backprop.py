@@ -161,8 +161,8 @@ def start_backward(root: Node, seed: Any) -> list:
 
     ``seed`` is ∂root/∂root, already checked by the engine. A leaf root adds it to its grad
     (leaves accumulate); every other node reached starts empty (intermediates are recomputed).
-    Returns the nodes, each after its inputs. (The scalar fast path below follows the same
-    policy on its own walk; a test checks that the two give the same grads.)
+    Returns the nodes, each after its inputs. (``backward`` below follows the same policy on a
+    walk without the leaves; a test checks that the two give the same grads.)
     """
     order = topological_order(root)
     empty = root._EMPTY_GRAD
@@ -186,32 +186,35 @@ def backward(root: Node, seed: Any) -> None:
 
     Visits the nodes from the root down and applies each one's ``_backward()``. In anomaly mode,
     stops at the first op that sends a NaN or infinite gradient to one of its inputs.
+
+    Gives the grads of ``start_backward`` followed by every node's ``_backward()`` to the last bit
+    (a test checks it for both engines), on a walk that skips the leaves (``_intermediate_order``):
+    a leaf has no step of the chain rule to take.
     """
     if state.detect_anomaly:
         for node in reversed(start_backward(root, seed)):
             _check_finite(node, node._apply_chain_rule())
         return
+    order = _intermediate_order(root)
+    empty = root._EMPTY_GRAD
+    for node in order:
+        node.grad = empty  # intermediates are recomputed
+    _seed_root(root, seed)
     if root._LOCAL_GRADS_ARE_NUMBERS:
-        _backward_on_numbers(root, seed)
+        _chain_rule_on_numbers(order)
         return
-    for node in reversed(start_backward(root, seed)):
+    for node in reversed(order):
         node._apply_chain_rule()  # what node._backward() does
 
 
 # ---------------------------------------------------------------------- the scalar fast path
-def _backward_on_numbers(root: Node, seed: float) -> None:
-    """``backward`` for scalar graphs: the same policy, walk order and arithmetic, in less time.
+def _chain_rule_on_numbers(order: list) -> None:
+    """Every node's ``_backward()`` from the root down, for scalar graphs: the same arithmetic, in less time.
 
-    Gives the grads of ``start_backward`` followed by every node's ``_backward()`` to the last
-    bit (a test checks it). The chain rule is written inline, which saves two calls and two
-    tuples per node, and the position of an input is counted by hand (``enumerate`` makes an
-    object per node and a tuple per edge: 149 against 85 ns per node on a chain). The walk is
-    ``_intermediate_order``.
+    The chain rule is written inline, which saves two calls and two tuples per node, and the
+    position of an input is counted by hand (``enumerate`` makes an object per node and a tuple
+    per edge: 149 against 85 ns per node on a chain).
     """
-    order = _intermediate_order(root)
-    for node in order:
-        node.grad = 0.0  # intermediates are recomputed
-    _seed_root(root, seed)
     try:
         for node in reversed(order):
             upstream = node.grad  # complete: every node that uses this one came earlier

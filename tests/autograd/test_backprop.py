@@ -1,4 +1,4 @@
-"""The one backprop of both engines: the node protocol, per-node ``_backward``, the scalar fast path."""
+"""The one backprop of both engines: the node protocol, per-node ``_backward``, the walk and the scalar fast path."""
 
 from __future__ import annotations
 
@@ -61,6 +61,33 @@ def test_scalar_fast_walk_is_the_topological_order_without_its_leaves(seed: int)
     expected = [node for node in topological_order(root) if node._children]
     assert backprop._intermediate_order(root) == expected
     assert backprop._intermediate_order(root) == expected  # the marks of one walk do not confuse the next
+
+
+def _tensor_graph(seed: int) -> tuple[Tensor, list[Tensor]]:
+    """An MLP-like graph of Tensors with a shared hidden layer, a node used twice and a constant."""
+    rng = np.random.default_rng(seed)
+    x = Tensor(rng.standard_normal((5, 3)))
+    w1, b1 = Tensor(rng.standard_normal((4, 3)), requires_grad=True), Tensor(rng.standard_normal(4), requires_grad=True)
+    w2 = Tensor(rng.standard_normal((2, 4)), requires_grad=True)
+    hidden = autograd.linear(x, w1, b1).relu()
+    scores = autograd.linear(hidden * hidden + hidden, w2)
+    loss = scores.mse_loss(rng.standard_normal((5, 2))) + (hidden.tanh().sum() * 0.1)
+    return loss, [w1, b1, w2]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tensor_backward_gives_the_grads_of_the_lectures_loop_to_the_last_bit(seed: int) -> None:
+    root, leaves = _tensor_graph(seed)
+    root.backward()
+    walked = [node.grad.copy() for node in topological_order(root) if node.requires_grad]
+    for leaf in leaves:
+        leaf.grad = None
+    backward_node_by_node(root, np.ones_like(root.data))
+    by_node = [node.grad for node in topological_order(root) if node.requires_grad]
+    assert len(walked) == len(by_node) > 8
+    assert all(np.array_equal(a, b) for a, b in zip(walked, by_node))
+    assert all(np.abs(leaf.grad).sum() > 0 for leaf in leaves)
+    assert backprop._intermediate_order(root) == [node for node in topological_order(root) if node._children]
 
 
 def test_scalar_fast_path_ignores_whatever_intermediate_grads_held_before() -> None:
