@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from . import value as _value
 from .targets import class_probabilities
-from .tensor import Tensor, _lift, _result, _transposed_product, concatenate, stack, where
+from .tensor import Tensor, _lift, _result, _sum, _transposed_product, concatenate, stack, where
 
 __all__ = ["concatenate", "cross_entropy", "linear", "log_softmax", "logsumexp", "max", "softmax", "stack", "where"]
 
@@ -101,17 +103,25 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ValueError(f"linear: input of shape {a.shape} does not fit a weight of shape {w.shape} "
                          "(expected input (..., in_features) and weight (out_features, in_features))")
     out = a @ w.T
-    children: tuple = (x, weight)
-    if bias is not None:
-        if bias._data.shape != (w.shape[0],):
-            raise ValueError(f"linear: bias of shape {bias.data.shape} does not fit a weight of shape {w.shape}")
-        out += bias._data
-        children += (bias,)
-    a2 = a.reshape(-1, a.shape[-1])
-    rules = (
-        lambda g: g @ w,
-        lambda g: _transposed_product(g.reshape(-1, w.shape[0]), a2),  # gᵀ @ x, batch axes summed
-        lambda g: g,  # summed over rows where the grad reaches b
-    )
-    words = ("d(x@W^T+b)/dx: g @ W", "d(x@W^T+b)/dW: g^T @ x", "d(x@W^T+b)/db = sum of g over rows")
-    return _result(out, children, "linear", rules[: len(children)], words[: len(children)])
+    rows = a if a.ndim == 2 else a.reshape(-1, a.shape[-1])
+
+    def grad_x(g: np.ndarray) -> np.ndarray:
+        return g @ w
+
+    def grad_w(g: np.ndarray) -> np.ndarray:  # gᵀ @ x, batch axes summed
+        return _transposed_product(g if g.ndim == 2 else g.reshape(-1, w.shape[0]), rows)
+
+    if bias is None:
+        return _result(out, (x, weight), "linear", (grad_x, grad_w), _LINEAR_WORDS[:2])
+    if bias._data.shape != (w.shape[0],):
+        raise ValueError(f"linear: bias of shape {bias.data.shape} does not fit a weight of shape {w.shape}")
+    out += bias._data
+    batch_axes = tuple(range(a.ndim - 1))
+
+    def grad_b(g: np.ndarray) -> np.ndarray:  # summed over every row the bias was added to
+        return _sum(g, batch_axes)
+
+    return _result(out, (x, weight, bias), "linear", (grad_x, grad_w, grad_b), _LINEAR_WORDS)
+
+
+_LINEAR_WORDS = ("d(x@W^T+b)/dx: g @ W", "d(x@W^T+b)/dW: g^T @ x", "d(x@W^T+b)/db = sum of g over rows")

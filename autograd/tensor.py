@@ -1089,7 +1089,7 @@ def _mse_loss(x: Tensor, targets: ArrayLike, reduction: str) -> Tensor:
         raise ValueError(f"mse_loss: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     target = targets if isinstance(targets, Tensor) else _constant(_to_array(targets, x._data.dtype))
     a, t = x._data, target._data
-    if np.broadcast_shapes(a.shape, t.shape) != a.shape:
+    if t.shape != a.shape and np.broadcast_shapes(a.shape, t.shape) != a.shape:
         raise ValueError(f"mse_loss: targets of shape {t.shape} do not fit an input of shape {a.shape}")
     n = a.size
     if n == 0 and reduction == "mean":
