@@ -462,10 +462,18 @@ MUTANTS: list[dict] = [
     dict(
         name="linear-weight-grad",
         path="autograd/functional.py",
-        original="lambda g: _transposed_product(g.reshape(-1, w.shape[0]), a2),",
-        mutated="lambda g: _transposed_product(g.reshape(-1, w.shape[0]), a2) * 0.5,",
+        original="        return _transposed_product(g if g.ndim == 2 else g.reshape(-1, w.shape[0]), rows)\n",
+        mutated="        return _transposed_product(g if g.ndim == 2 else g.reshape(-1, w.shape[0]), rows) * 0.5\n",
         tests=TENSOR_TESTS + ("tests/nn/test_nn_models.py",),
         why="Linear's weight grad halved",
+    ),
+    dict(
+        name="linear-bias-grad",
+        path="autograd/functional.py",
+        original="        return _sum(g, batch_axes)\n",
+        mutated="        return _sum(g, batch_axes) / 2\n",
+        tests=TENSOR_TESTS + ("tests/nn/test_nn_models.py",),
+        why="Linear's bias grad halved",
     ),
     dict(
         name="outer-product-weight-grad",

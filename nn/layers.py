@@ -97,9 +97,13 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         """Outputs for a batch ``x`` of shape (examples, nin), or one example of shape (nin,)."""
         x = tensor_input(x, "Linear")
-        if x.ndim == 0 or x.shape[-1] != self.nin:
-            raise ValueError(f"Linear({self.nin}, {self.nout}) takes inputs of shape (..., {self.nin}), got {x.shape}")
-        return linear(x, self.weight, self.bias)
+        try:
+            return linear(x, self.weight, self.bias)
+        except ValueError:
+            if x.ndim == 0 or x.shape[-1] != self.nin:  # said in the layer's terms
+                raise ValueError(f"Linear({self.nin}, {self.nout}) takes inputs of shape (..., {self.nin}), "
+                                 f"got {x.shape}") from None
+            raise
 
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.nout}, bias={self.bias is not None}, dtype={self.weight.dtype}"
