@@ -161,19 +161,19 @@ def start_backward(root: Node, seed: Any) -> list:
 
     ``seed`` is ∂root/∂root, already checked by the engine. A leaf root adds it to its grad
     (leaves accumulate); every other node reached starts empty (intermediates are recomputed).
-    Returns the nodes, each after its inputs. (``backward`` below follows the same policy on a
+    Returns the nodes, each after its inputs. (``backward`` below applies the same policy to a
     walk without the leaves; a test checks that the two give the same grads.)
     """
     order = topological_order(root)
-    empty = root._EMPTY_GRAD
-    for node in order:
-        if node._children:
-            node.grad = empty
-    _seed_root(root, seed)
+    _reset_and_seed([node for node in order if node._children], root, seed)
     return order
 
 
-def _seed_root(root: Node, seed: Any) -> None:
+def _reset_and_seed(intermediates: list, root: Node, seed: Any) -> None:
+    """The policy: every intermediate node starts empty, and the root takes ``seed`` (a leaf root adds it)."""
+    empty = root._EMPTY_GRAD
+    for node in intermediates:
+        node.grad = empty
     if root._children or root.grad is None:
         root.grad = seed
     else:
@@ -196,10 +196,7 @@ def backward(root: Node, seed: Any) -> None:
             _check_finite(node, node._apply_chain_rule())
         return
     order = _intermediate_order(root)
-    empty = root._EMPTY_GRAD
-    for node in order:
-        node.grad = empty  # intermediates are recomputed
-    _seed_root(root, seed)
+    _reset_and_seed(order, root, seed)
     if root._LOCAL_GRADS_ARE_NUMBERS:
         _chain_rule_on_numbers(order)
         return
