@@ -1084,31 +1084,37 @@ def _cross_entropy(logits: Tensor, targets: Any, reduction: str) -> Tensor:
     return _result(out, (logits,), "cross_entropy", (rule,), ("d CE/dx = (softmax(x) - target) / N",))
 
 
+def _broadcast_shape(*shapes: tuple) -> tuple | None:
+    """The shape NumPy broadcasts ``shapes`` to, or None where they do not broadcast."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        return None
+
+
 def _mse_loss(x: Tensor, targets: ArrayLike, reduction: str) -> Tensor:
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"mse_loss: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     target = targets if isinstance(targets, Tensor) else _constant(_to_array(targets, x._data.dtype))
     a, t = x._data, target._data
-    if t.shape != a.shape and np.broadcast_shapes(a.shape, t.shape) != a.shape:
+    if t.shape != a.shape and _broadcast_shape(a.shape, t.shape) != a.shape:
         raise ValueError(f"mse_loss: targets of shape {t.shape} do not fit an input of shape {a.shape}")
     n = a.size
     if n == 0 and reduction == "mean":
         raise ValueError("mse_loss: the mean over an empty Tensor has no value")
     difference = a - t
     squares = difference * difference
-    # Each rule is the grad of (x - t)·(x - t): (g·d) twice, doubled exactly by the factor 2.
     if reduction == "none":
         out = squares
-
-        def grad_x(g: np.ndarray) -> np.ndarray:
-            return (difference * g) * 2.0
     else:
         out = _sum(squares, None)
         if reduction == "mean":
             out = out / n
 
-        def grad_x(g: np.ndarray) -> np.ndarray:
-            return (difference * (g / n if reduction == "mean" else g)) * 2.0
+    def grad_x(g: np.ndarray) -> np.ndarray:
+        # The grad of (x - t)·(x - t): g·d along each of its two edges, doubled exactly by the 2.
+        return (difference * (g / n if reduction == "mean" else g)) * 2.0
+
     return _result(out, (x, target), "mse_loss", (grad_x, lambda g: -grad_x(g)),
                    ("d mse/dx = 2(x - t)/N", "d mse/dt = -2(x - t)/N"))
 

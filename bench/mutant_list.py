@@ -403,8 +403,8 @@ MUTANTS: list[dict] = [
     dict(
         name="tensor-mse-factor",
         path="autograd/tensor.py",
-        original='            return (difference * (g / n if reduction == "mean" else g)) * 2.0',
-        mutated='            return difference * (g / n if reduction == "mean" else g)',
+        original='        return (difference * (g / n if reduction == "mean" else g)) * 2.0',
+        mutated='        return difference * (g / n if reduction == "mean" else g)',
         tests=("tests/autograd/test_parity.py",),
         why="the fused squared error loses the 2 of d(x - t)²/dx",
     ),

@@ -616,6 +616,16 @@ def test_cross_entropy_refuses_a_bad_reduction_and_bad_logits() -> None:
         F.cross_entropy(Tensor(np.zeros((2, 3, 4))), np.array([0, 1]))
 
 
+def test_mse_loss_refuses_a_bad_reduction_targets_that_do_not_fit_and_an_empty_mean() -> None:
+    x = Tensor(np.zeros((2, 4)), requires_grad=True)
+    expect(ValueError, lambda: x.mse_loss(np.zeros((2, 4)), reduction="avg"), "mse_loss", "reduction", "'avg'")
+    expect(ValueError, lambda: x.mse_loss(np.zeros(3)), "mse_loss", shape_pattern((3,)), shape_pattern((2, 4)))
+    # Targets that broadcast to a larger shape would silently compare every output with every target.
+    expect(ValueError, lambda: Tensor(np.zeros((2, 1))).mse_loss(np.zeros((2, 4))), "mse_loss", shape_pattern((2, 1)))
+    expect(ValueError, lambda: Tensor(np.zeros((0, 2))).mse_loss(np.zeros((0, 2))), "mse_loss", "empty")
+    expect(ValueError, lambda: x.mse_loss(np.full((2, 4), np.nan)), "finite")
+
+
 def test_cross_entropy_with_extreme_logits_is_finite() -> None:
     x = leaf([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4]])
     loss = F.cross_entropy(x, np.array([1, 2]))
