@@ -110,7 +110,7 @@ class _ScalarModule(Module):
     """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if gc.isenabled():
+        if gc.isenabled():  # asked here too: the calls inside then skip the context manager's cost
             with collector_paused():
                 return self.forward(*args, **kwargs)
         return self.forward(*args, **kwargs)
