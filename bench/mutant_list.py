@@ -305,10 +305,10 @@ MUTANTS: list[dict] = [
     dict(
         name="backprop-leaves-reset",
         path="autograd/backprop.py",
-        original="        if node._children:\n            node.grad = empty",
-        mutated="        if True:\n            node.grad = empty",
-        tests=VALUE_TESTS + TENSOR_TESTS,
-        why="leaf grads no longer accumulate across backward calls",
+        original="    _reset_and_seed([node for node in order if node._children], root, seed)",
+        mutated="    _reset_and_seed(order, root, seed)",
+        tests=("tests/autograd/test_backprop.py",) + VALUE_TESTS + TENSOR_TESTS,
+        why="leaf grads no longer accumulate across backward_steps calls",
     ),
     dict(
         name="backprop-root-seed-accumulates",

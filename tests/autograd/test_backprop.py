@@ -90,6 +90,27 @@ def test_tensor_backward_gives_the_grads_of_the_lectures_loop_to_the_last_bit(se
     assert backprop._intermediate_order(root) == [node for node in topological_order(root) if node._children]
 
 
+@pytest.mark.parametrize("run", ["backward_steps", "anomaly mode"])
+def test_leaves_accumulate_across_calls_on_every_path_of_backward(run: str) -> None:
+    """backward_steps and anomaly mode order the graph with start_backward: leaves keep adding up there too."""
+    x, w = Value(1.5, label="x"), Tensor(np.array([0.5, -2.0]), requires_grad=True)
+    value_root, tensor_root = (x * x + x).tanh(), (w * w + w).sum()
+
+    def once() -> None:
+        for root in (value_root, tensor_root):
+            if run == "backward_steps":
+                list(root.backward_steps())
+            else:
+                with detect_anomaly():
+                    root.backward()
+
+    once()
+    first = (x.grad, w.grad.copy())
+    once()
+    assert x.grad == 2 * first[0] and np.array_equal(w.grad, 2 * first[1])
+    assert first[0] != 0.0 and np.all(first[1] != 0.0)
+
+
 def test_scalar_fast_path_ignores_whatever_intermediate_grads_held_before() -> None:
     root, leaves = random_scalar_graph(5)
     root.backward()
